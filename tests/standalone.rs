@@ -1,0 +1,77 @@
+//! An instructor copies one listing folder into a workshop and runs it. This
+//! test does exactly that for every listing: copy the folder alone into an
+//! empty temporary folder outside the workspace, build it (code and tests),
+//! and run it.
+//!
+//! The copies share one target folder (`target/standalone`) so that the
+//! dependencies compile once, and they build `--offline`: every crate they
+//! need is already in cargo's cache, because the workspace's `Cargo.lock`,
+//! copied in beside them, pins the same versions.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use support::book_root;
+use support::cargo::{cargo, target_dir};
+use support::guards::listing_crates;
+use support::process::{expect_success, run_bounded};
+
+const BUILD_LIMIT: Duration = Duration::from_secs(900);
+const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+#[test]
+fn every_listing_builds_and_runs_when_copied_out_alone() {
+    let listings = listing_crates(&book_root());
+    assert!(!listings.is_empty(), "no listings found");
+    for listing in listings {
+        let workshop = tempfile::tempdir().expect("a temporary folder");
+        let copy = workshop.path().join(&listing);
+        copy_listing(&book_root().join("listings").join(&listing), &copy);
+        fs::copy(book_root().join("Cargo.lock"), copy.join("Cargo.lock")).expect("a lock file");
+
+        let manifest = fs::read_to_string(copy.join("Cargo.toml")).expect("a manifest");
+        assert!(
+            !manifest.contains("workspace") && !manifest.contains("path ="),
+            "{listing}: a listing may not lean on the workspace or on another listing"
+        );
+
+        for args in [
+            &["build", "--offline", "--all-targets"][..],
+            &["run", "--offline", "--quiet"],
+        ] {
+            let output = run_bounded(
+                cargo()
+                    .current_dir(&copy)
+                    .args(args)
+                    .env("CARGO_TARGET_DIR", target_dir("standalone"))
+                    // The outer `cargo test` may have set these for the book.
+                    .env_remove("CARGO_MANIFEST_DIR")
+                    .env_remove("CARGO_PRIMARY_PACKAGE"),
+                if args[0] == "build" {
+                    BUILD_LIMIT
+                } else {
+                    RUN_LIMIT
+                },
+            );
+            expect_success(&format!("{listing}: cargo {}", args.join(" ")), &output);
+        }
+    }
+}
+
+/// Copies the listing's own files: everything but build output.
+fn copy_listing(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("a folder");
+    for entry in fs::read_dir(from).expect("a listing folder").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            if entry.file_name() != "target" {
+                copy_listing(&entry.path(), &target);
+            }
+        } else {
+            fs::copy(entry.path(), &target).expect("a copy");
+        }
+    }
+}
