@@ -83,6 +83,28 @@ fn every_listing_still_prints_what_its_recording_shows() {
     );
 }
 
+#[test]
+fn every_listing_rejects_arguments_it_does_not_understand() {
+    for (listing, executable) in &built_listings().executables {
+        let output = run_bounded(Command::new(executable).arg("--team=many"), RUN_LIMIT);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{listing}: exit code for a bad argument"
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "{listing} did work despite a bad argument"
+        );
+        assert!(
+            stderr.contains("usage"),
+            "{listing}: no usage line in {stderr:?}"
+        );
+        assert!(!stderr.contains("panicked"), "{listing} panicked: {stderr}");
+    }
+}
+
 /// Runs a listing with its team size pinned, as the recording was.
 fn run_pinned(executable: &Path) -> String {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
