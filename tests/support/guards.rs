@@ -64,7 +64,7 @@ impl fmt::Display for Problem {
             }
             Problem::EmptyCodeBlock { chapter, line } => write!(
                 f,
-                "{}:{line}: this code block shows nothing once expanded",
+                "{}: the code block at line {line} of the expanded chapter shows nothing",
                 chapter.display()
             ),
             Problem::UnmatchedAnchor { file, anchor } => write!(
@@ -269,7 +269,11 @@ fn check_expanded(chapter: &Path, text: &str) -> Vec<Problem> {
             if at == 0 || !line[..at].ends_with('\\') {
                 problems.push(Problem::UnexpandedLink {
                     chapter: chapter.to_path_buf(),
-                    text: format!("line {}: {}", index + 1, line.trim()),
+                    text: format!(
+                        "{} (line {} of the expanded chapter)",
+                        line.trim(),
+                        index + 1
+                    ),
                 });
             }
         }
