@@ -129,6 +129,18 @@ fn a_listing_no_chapter_includes_is_caught() {
 }
 
 #[test]
+fn a_go_companion_no_chapter_shows_is_caught() {
+    let book = Fixture::new();
+    book.write(
+        "listings/demo/go/main.go",
+        "package main\n\nfunc main() {}\n",
+    );
+    let problems = check_book(book.root());
+    let demo = |p: &Problem| matches!(p, Problem::UnusedCompanion { listing } if listing == "demo");
+    assert!(has(&problems, demo), "{problems:?}");
+}
+
+#[test]
 fn a_rust_block_nobody_runs_must_say_why() {
     let book = Fixture::new();
     book.replace(

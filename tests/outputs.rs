@@ -21,26 +21,14 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 use std::process::Command;
-use std::sync::LazyLock;
-use std::time::Duration;
 
-use regex::Regex;
 use support::book_root;
 use support::cargo::built_listings;
+use support::compare::{RUN_LIMIT, compare, run_pinned};
 use support::guards::listing_crates;
-use support::process::{expect_success, run_bounded};
-
-/// The CPU count of the machine the outputs were recorded on.
-const PINNED_CPUS: usize = 2;
-/// A listing is a small program: a few hundred milliseconds at most.
-const RUN_LIMIT: Duration = Duration::from_secs(30);
-
-static EMPLOYEE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"employee \d+").expect("a valid regex"));
+use support::process::run_bounded;
 
 #[test]
 fn every_listing_still_prints_what_its_recording_shows() {
@@ -56,7 +44,7 @@ fn every_listing_still_prints_what_its_recording_shows() {
         let Some(executable) = built_listings().executables.get(&listing) else {
             continue; // a library listing: nothing to run
         };
-        let fresh = run_pinned(executable);
+        let fresh = run_pinned(&mut Command::new(executable));
         let command = format!("$ cargo run -p {listing}");
         if to_record(&listing) {
             let text = format!("{command}\n{fresh}");
@@ -107,72 +95,6 @@ fn every_listing_rejects_arguments_it_does_not_understand() {
         );
         assert!(!stderr.contains("panicked"), "{listing} panicked: {stderr}");
     }
-}
-
-/// Runs a listing with its team size pinned, as the recording was.
-fn run_pinned(executable: &Path) -> String {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    assert!(
-        cpus >= PINNED_CPUS,
-        "the outputs were recorded with {PINNED_CPUS} CPUs; this machine has {cpus}"
-    );
-    let mut command = Command::new("taskset");
-    command
-        .arg("--cpu-list")
-        .arg(format!("0-{}", PINNED_CPUS - 1))
-        .arg(executable);
-    let output = run_bounded(&mut command, RUN_LIMIT);
-    expect_success(&format!("{}", executable.display()), &output);
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// `Ok` when `fresh` is `recorded` up to the allowed non-determinism; else
-/// what differs, in words.
-fn compare(recorded: &str, fresh: &str) -> Result<(), String> {
-    let count = |text: &str| {
-        let mut lines: BTreeMap<String, usize> = BTreeMap::new();
-        for line in text.lines() {
-            *lines.entry(normalise(line)).or_default() += 1;
-        }
-        lines
-    };
-    let (want, got) = (count(recorded), count(fresh));
-    let mut differences = Vec::new();
-    for (line, &n) in &want {
-        let m = got.get(line).copied().unwrap_or(0);
-        if m != n {
-            differences.push(format!("expected {n}× {line:?}, got {m}×"));
-        }
-    }
-    for (line, &m) in &got {
-        if !want.contains_key(line) {
-            differences.push(format!("unexpected {m}× {line:?}"));
-        }
-    }
-    let manager = |text: &str| -> Vec<String> {
-        text.lines()
-            .filter(|line| line.starts_with("manager"))
-            .map(normalise)
-            .collect()
-    };
-    if differences.is_empty() && manager(recorded) != manager(fresh) {
-        differences.push(format!(
-            "the manager's lines came in another order:\nrecorded {:#?}\nfresh {:#?}",
-            manager(recorded),
-            manager(fresh)
-        ));
-    }
-    if differences.is_empty() {
-        Ok(())
-    } else {
-        Err(differences.join("\n"))
-    }
-}
-
-fn normalise(line: &str) -> String {
-    EMPLOYEE
-        .replace_all(line.trim_end(), "employee N")
-        .into_owned()
 }
 
 // The comparison itself must accept exactly what it claims to accept.

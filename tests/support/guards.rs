@@ -30,6 +30,8 @@ pub enum Problem {
     UnexpandedLink { chapter: PathBuf, text: String },
     /// A crate under `listings/` that no chapter includes.
     UnusedListing { listing: String },
+    /// A listing's Go companion (`go/main.go`) that no chapter shows.
+    UnusedCompanion { listing: String },
     /// A ```rust block that is neither compiled and run by skeptic nor by
     /// rustdoc, without a `<!-- not-run: reason -->` line before it.
     UnrunRustBlock {
@@ -78,6 +80,12 @@ impl fmt::Display for Problem {
             Problem::UnusedListing { listing } => {
                 write!(f, "listings/{listing} is not included by any chapter")
             }
+            Problem::UnusedCompanion { listing } => {
+                write!(
+                    f,
+                    "listings/{listing}/go/main.go is not shown by any chapter"
+                )
+            }
             Problem::UnrunRustBlock {
                 chapter,
                 line,
@@ -113,6 +121,7 @@ pub fn check_book(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
     let src = root.join("src");
     let mut included = BTreeSet::new();
+    let mut included_files = BTreeSet::new();
 
     for chapter in markdown_files(&src) {
         let relative = chapter.strip_prefix(&src).unwrap_or(&chapter).to_path_buf();
@@ -123,6 +132,7 @@ pub fn check_book(root: &Path) -> Vec<Problem> {
             if let Some(listing) = listing_name(root, &target) {
                 included.insert(listing);
             }
+            included_files.insert(normalise(&target));
             problems.extend(check_include(
                 &relative,
                 whole,
@@ -138,6 +148,12 @@ pub fn check_book(root: &Path) -> Vec<Problem> {
     }
 
     for listing in listing_crates(root) {
+        let companion = root.join("listings").join(&listing).join("go/main.go");
+        if companion.is_file() && !included_files.contains(&normalise(&companion)) {
+            problems.push(Problem::UnusedCompanion {
+                listing: listing.clone(),
+            });
+        }
         if !included.contains(&listing) {
             problems.push(Problem::UnusedListing { listing });
         }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cargo;
+pub mod compare;
 pub mod expand;
 pub mod fences;
 pub mod guards;

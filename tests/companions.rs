@@ -1,0 +1,138 @@
+//! The Go companions. A listing's `go/` folder holds a Go program, written for
+//! this book, that does what the Rust listing does. These tests build each
+//! one, run it pinned to the recording machine's CPU count, and compare what
+//! it prints with the Rust listing's recorded `output.txt`, under the same
+//! rules as `tests/outputs.rs`: the same lines, up to the same
+//! non-determinism, with the same counts.
+//!
+//! Go is not needed to read the book or to run the Rust tests. Without `go`
+//! on the PATH these tests say so and pass, except in CI (`CI` set), where
+//! `.ci/run` installs Go first and a missing `go` fails.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use support::book_root;
+use support::cargo::target_dir;
+use support::compare::{RUN_LIMIT, compare, run_pinned};
+use support::guards::listing_crates;
+use support::process::{expect_success, run_bounded};
+
+/// A cold `go build` of a small program takes a few seconds.
+const BUILD_LIMIT: Duration = Duration::from_secs(300);
+
+#[test]
+fn every_go_companion_prints_what_its_rust_twin_recorded() {
+    if !go_is_available() {
+        return;
+    }
+    let mut failures = Vec::new();
+    for (listing, source) in companions() {
+        let program = build(&listing, &source);
+        let fresh = run_pinned(&mut Command::new(&program));
+        let recording = book_root()
+            .join("listings")
+            .join(&listing)
+            .join("output.txt");
+        let recorded = fs::read_to_string(&recording).expect("the Rust twin's output.txt");
+        // The first line is the Rust command; the rest is what both print.
+        let recorded = recorded.split_once('\n').map_or("", |(_, rest)| rest);
+        if let Err(difference) = compare(recorded, &fresh) {
+            failures.push(format!("{listing} (Go): {difference}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_go_companion_rejects_arguments_it_does_not_understand() {
+    if !go_is_available() {
+        return;
+    }
+    for (listing, source) in companions() {
+        let program = build(&listing, &source);
+        let output = run_bounded(Command::new(&program).arg("--team=many"), RUN_LIMIT);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{listing} (Go): exit code");
+        assert!(
+            output.stdout.is_empty(),
+            "{listing} (Go) did work despite a bad argument"
+        );
+        assert!(
+            stderr.contains("usage"),
+            "{listing} (Go): no usage line in {stderr:?}"
+        );
+    }
+}
+
+#[test]
+fn every_go_companion_is_formatted_and_vetted() {
+    if !go_is_available() {
+        return;
+    }
+    for (listing, source) in companions() {
+        let unformatted = run_bounded(Command::new("gofmt").arg("-l").arg(&source), BUILD_LIMIT);
+        expect_success(&format!("gofmt on {listing}"), &unformatted);
+        assert!(
+            unformatted.stdout.is_empty(),
+            "{listing}: run gofmt -w on {}",
+            String::from_utf8_lossy(&unformatted.stdout)
+        );
+        let vet = run_bounded(go(&source).args(["vet", "./..."]), BUILD_LIMIT);
+        expect_success(&format!("go vet on {listing}"), &vet);
+    }
+}
+
+/// `(listing, its go/ folder)` for every listing that has a Go companion.
+fn companions() -> Vec<(String, PathBuf)> {
+    listing_crates(&book_root())
+        .into_iter()
+        .map(|listing| {
+            let source = book_root().join("listings").join(&listing).join("go");
+            (listing, source)
+        })
+        .filter(|(_, source)| source.join("go.mod").is_file())
+        .collect()
+}
+
+/// Builds one companion into `target/go-companions/` and returns the program.
+fn build(listing: &str, source: &Path) -> PathBuf {
+    let program = target_dir("go-companions").join(listing);
+    let output = run_bounded(
+        go(source).arg("build").arg("-o").arg(&program).arg("."),
+        BUILD_LIMIT,
+    );
+    expect_success(&format!("go build of {listing}"), &output);
+    program
+}
+
+/// `go` in `dir`, never reaching for the network: the companions use only
+/// Go's standard library.
+fn go(dir: &Path) -> Command {
+    let mut command = Command::new("go");
+    command
+        .current_dir(dir)
+        .env("GOPROXY", "off")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOFLAGS", "-mod=mod");
+    command
+}
+
+fn go_is_available() -> bool {
+    let found = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Go is missing in CI: .ci/install-go installs it"
+        );
+        eprintln!("skipped: `go` is not on the PATH (.ci/install-go installs it)");
+    }
+    found
+}
