@@ -42,14 +42,14 @@ fn fill_then_drain(say: impl Fn(&str) + Clone + Send + 'static) {
     for n in 1..=3 {
         // Cannot fail: the manager still holds `rx`, so a receiver exists.
         tx.send(format!("paper {n}")).expect("a receiver exists");
-        say(&format!("manager : put paper {n} in the tray"));
+        say(&format!("manager : put paper {n} in the in-tray"));
     }
 
     // A fourth `send` would wait for room. `try_send` reports instead of waiting.
     match tx.try_send(String::from("paper 4")) {
-        Ok(()) => say("manager : put paper 4 in the tray"),
+        Ok(()) => say("manager : put paper 4 in the in-tray"),
         Err(TrySendError::Full(paper)) => say(&format!(
-            "manager : the tray is full, {paper} stays on my desk"
+            "manager : the in-tray is full, {paper} stays on my desk"
         )),
         Err(TrySendError::Disconnected(paper)) => {
             say(&format!("manager : nobody is left to take {paper}"))
@@ -58,14 +58,14 @@ fn fill_then_drain(say: impl Fn(&str) + Clone + Send + 'static) {
 
     // Dropping the only Sender closes the tray: the shutdown signal.
     drop(tx);
-    say("manager : closed the tray");
+    say("manager : closed the in-tray");
 
     let employee = thread::spawn(move || {
         // A closed tray still hands out what lies in it; then the loop ends.
         for paper in rx {
             say(&format!("employee : received {paper}"));
         }
-        say("employee : the tray is empty and closed");
+        say("employee : the in-tray is empty and closed");
     });
     // A panic in the employee is a bug in this program: pass it on.
     employee.join().expect("the employee thread panicked");

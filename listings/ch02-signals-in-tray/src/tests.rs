@@ -86,15 +86,15 @@ fn the_listing_fills_the_tray_closes_it_and_the_employee_empties_it() {
     assert_eq!(
         recorder.lines(),
         [
-            "manager : put paper 1 in the tray",
-            "manager : put paper 2 in the tray",
-            "manager : put paper 3 in the tray",
-            "manager : the tray is full, paper 4 stays on my desk",
-            "manager : closed the tray",
+            "manager : put paper 1 in the in-tray",
+            "manager : put paper 2 in the in-tray",
+            "manager : put paper 3 in the in-tray",
+            "manager : the in-tray is full, paper 4 stays on my desk",
+            "manager : closed the in-tray",
             "employee : received paper 1",
             "employee : received paper 2",
             "employee : received paper 3",
-            "employee : the tray is empty and closed",
+            "employee : the in-tray is empty and closed",
         ]
     );
 }

@@ -40,17 +40,17 @@ fn nobody_left(say: impl Fn(&str) + Clone + Send + 'static) {
         })
     };
 
-    // Cannot fail: the employee is waiting with its Receiver.
+    // Fails only if the employee thread died before taking the paper.
     tx.send(String::from("paper 1"))
-        .expect("the employee is waiting");
-    say("manager : sent paper 1");
+        .expect("the employee quit before taking paper 1");
+    say("manager : handed off paper 1");
 
     // Wait until the employee has gone, and its Receiver with it.
     employee.join().expect("the employee thread panicked");
 
     // A send with no Receiver left fails at once and hands the paper back.
     match tx.send(String::from("paper 2")) {
-        Ok(()) => say("manager : sent paper 2"),
+        Ok(()) => say("manager : handed off paper 2"),
         Err(returned) => say(&format!(
             "manager : nobody is left, {} came back",
             returned.into_inner()

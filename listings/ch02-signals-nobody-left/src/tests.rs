@@ -61,7 +61,7 @@ fn the_listing_gets_paper_2_back() {
     // last one comes after the join, so it is always last.
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert!(lines[..2].contains(&String::from("employee : received paper 1, leaving")));
-    assert!(lines[..2].contains(&String::from("manager : sent paper 1")));
+    assert!(lines[..2].contains(&String::from("manager : handed off paper 1")));
     assert_eq!(lines[2], "manager : nobody is left, paper 2 came back");
 }
 

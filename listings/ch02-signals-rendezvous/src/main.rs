@@ -46,10 +46,10 @@ fn hand_off(say: impl Fn(&str) + Clone + Send + 'static) {
         })
     };
 
-    say("manager : handing over paper");
+    say("manager : handing off paper");
     // `send` returns only once the employee has taken the paper.
     match tx.send(String::from("paper")) {
-        Ok(()) => say("manager : sent paper"),
+        Ok(()) => say("manager : handed off paper"),
         Err(returned) => say(&format!("manager : nobody took {}", returned.into_inner())),
     }
 

@@ -52,8 +52,8 @@ fn the_hand_off_reports_both_sides() {
         lines,
         [
             "employee : received paper",
-            "manager : handing over paper",
-            "manager : sent paper",
+            "manager : handed off paper",
+            "manager : handing off paper",
         ]
     );
 }
@@ -63,17 +63,19 @@ fn the_hand_off_reports_both_sides() {
 /// appears shows that both orders happen with the very same code.
 #[test]
 #[ntest::timeout(10_000)]
-fn sent_and_received_may_print_in_either_order() {
-    let employee_first = Recorder::holding("manager : sent", "employee : received");
+fn handed_off_and_received_may_print_in_either_order() {
+    let employee_first = Recorder::holding("manager : handed off", "employee : received");
     hand_off(employee_first.say_fn());
     assert!(
-        employee_first.position("employee : received") < employee_first.position("manager : sent")
+        employee_first.position("employee : received")
+            < employee_first.position("manager : handed off")
     );
 
-    let manager_first = Recorder::holding("employee : received", "manager : sent");
+    let manager_first = Recorder::holding("employee : received", "manager : handed off");
     hand_off(manager_first.say_fn());
     assert!(
-        manager_first.position("manager : sent") < manager_first.position("employee : received")
+        manager_first.position("manager : handed off")
+            < manager_first.position("employee : received")
     );
 }
 

@@ -35,6 +35,7 @@ fn go_and_stop(team_size: usize, say: impl Fn(&str) + Clone + Send + 'static) {
     for e in 1..=team_size {
         let (go_rx, stop_rx, say) = (go_rx.clone(), stop_rx.clone(), say.clone());
         team.push(thread::spawn(move || {
+            say(&format!("employee {e} : waiting for go"));
             // Waits for a `()`: the signal is the arrival itself.
             if go_rx.recv().is_ok() {
                 say(&format!("employee {e} : got the go signal"));
@@ -44,12 +45,19 @@ fn go_and_stop(team_size: usize, say: impl Fn(&str) + Clone + Send + 'static) {
             say(&format!("employee {e} : got the stop signal"));
         }));
     }
+    // The employees hold their clones. The manager drops its own Receivers:
+    // a forgotten one would keep a channel open, and a send on `go` would
+    // wait forever, instead of failing, if every employee had quit.
+    drop(go_rx);
+    drop(stop_rx);
 
     // One send wakes exactly one employee, so the manager sends once each.
     for _ in 0..team_size {
-        go_tx.send(()).expect("an employee is waiting for go");
+        go_tx
+            .send(())
+            .expect("every employee quit before taking a go signal");
     }
-    say(&format!("manager : sent {team_size} go signals"));
+    say(&format!("manager : handed off {team_size} go signals"));
 
     // One close wakes every employee waiting on the channel.
     say("manager : closing the stop channel");

@@ -66,13 +66,37 @@ fn the_listing_starts_and_stops_a_team_of_three() {
             .unwrap_or_else(|| panic!("{line:?} missing from {lines:?}"))
     };
     let closing = at("manager : closing the stop channel");
-    at("manager : sent 3 go signals");
+    at("manager : handed off 3 go signals");
     for e in 1..=3 {
+        let waiting = at(&format!("employee {e} : waiting for go"));
         let go = at(&format!("employee {e} : got the go signal"));
         let stop = at(&format!("employee {e} : got the stop signal"));
-        assert!(go < stop && closing < stop, "{lines:?}");
+        assert!(waiting < go && go < stop && closing < stop, "{lines:?}");
     }
-    assert_eq!(lines.len(), 8, "{lines:?}");
+    assert_eq!(lines.len(), 11, "{lines:?}");
+}
+
+/// Every employee quits (its `say` panics) before it takes a go signal.
+/// The manager has dropped its own `go_rx`, so no Receiver is left and its
+/// send fails at once. Had it kept `go_rx`, the send would wait forever and
+/// the timeout would fail this test.
+#[test]
+#[ntest::timeout(5_000)]
+fn if_every_employee_quits_before_go_the_manager_is_told_instead_of_waiting() {
+    let say = |line: &str| {
+        if line.ends_with("waiting for go") {
+            panic!("this employee quits");
+        }
+    };
+    let manager = thread::spawn(move || go_and_stop(3, say));
+    let panic = manager.join().expect_err("the manager's send should fail");
+    let message = panic
+        .downcast_ref::<String>()
+        .expect("the message of an `expect`");
+    assert!(
+        message.starts_with("every employee quit before taking a go signal"),
+        "{message}"
+    );
 }
 
 #[test]

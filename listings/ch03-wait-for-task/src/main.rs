@@ -35,8 +35,8 @@ fn wait_for_task(say: impl Fn(&str) + Clone + Send + 'static) {
         let say = say.clone();
         thread::spawn(move || {
             say("employee : hired, ready for work");
-            // Cannot fail: the manager waits for this signal before anything else.
-            ready_tx.send(()).expect("the manager is waiting");
+            // Cannot fail: the manager keeps `ready_rx` until this signal comes.
+            ready_tx.send(()).expect("the manager dropped ready_rx");
             say("employee : waiting for a paper");
             match rx.recv() {
                 Ok(paper) => say(&format!("employee : received {paper}")),
@@ -48,15 +48,18 @@ fn wait_for_task(say: impl Fn(&str) + Clone + Send + 'static) {
 
     // ANCHOR: hand_off
     // The employee exists and says it is ready: only now does work appear.
-    // Cannot fail: sending this signal is the first thing the employee does.
-    ready_rx.recv().expect("the employee signals first");
+    if ready_rx.recv().is_err() {
+        // Only if the employee panicked before signalling. `join` then
+        // returns its panic (`unwrap_err` cannot fail): pass that panic on.
+        std::panic::resume_unwind(employee.join().unwrap_err());
+    }
     say("manager : employee is ready, preparing a paper");
     thread::sleep(Duration::from_millis(10)); // stands for: preparing takes time
     let paper = String::from("paper");
 
     // Returns only once the employee holds the paper.
     match tx.send(paper) {
-        Ok(()) => say("manager : sent paper"),
+        Ok(()) => say("manager : handed off paper"),
         Err(returned) => say(&format!("manager : nobody took {}", returned.into_inner())),
     }
 

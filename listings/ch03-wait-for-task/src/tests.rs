@@ -5,9 +5,10 @@ use std::time::Duration;
 const HIRED: &str = "employee : hired, ready for work";
 const PREPARING: &str = "manager : employee is ready, preparing a paper";
 const WAITING: &str = "employee : waiting for a paper";
-const SENT: &str = "manager : sent paper";
+const SENT: &str = "manager : handed off paper";
 const RECEIVED: &str = "employee : received paper";
 const DONE: &str = "manager : employee is done";
+const NO_PAPER: &str = "employee : no paper will come";
 
 #[test]
 #[ntest::timeout(10_000)]
@@ -74,7 +75,7 @@ fn the_manager_waits_for_the_employee() {
 /// after it, on two threads: both orders happen with the same code.
 #[test]
 #[ntest::timeout(10_000)]
-fn sent_and_received_may_print_in_either_order() {
+fn handed_off_and_received_may_print_in_either_order() {
     let employee_first = Recorder::holding(SENT, RECEIVED);
     wait_for_task(employee_first.say_fn());
     assert!(employee_first.position(RECEIVED) < employee_first.position(SENT));
@@ -82,6 +83,45 @@ fn sent_and_received_may_print_in_either_order() {
     let manager_first = Recorder::holding(RECEIVED, SENT);
     wait_for_task(manager_first.say_fn());
     assert!(manager_first.position(SENT) < manager_first.position(RECEIVED));
+}
+
+/// The employee panics before it signals (its first `say` fails, as a
+/// `println!` can when stdout is gone). The manager passes on the
+/// employee's own panic, not a vaguer one of its own.
+#[test]
+#[ntest::timeout(10_000)]
+fn an_employee_panic_before_the_ready_signal_reaches_the_manager() {
+    let say = |line: &str| {
+        if line == HIRED {
+            panic!("the employee cannot say it is hired");
+        }
+    };
+    let manager = thread::spawn(move || wait_for_task(say));
+    let panic = manager.join().expect_err("the employee panicked");
+    assert_eq!(
+        panic.downcast_ref::<&str>(),
+        Some(&"the employee cannot say it is hired")
+    );
+}
+
+/// The manager panics while preparing, so it drops `tx` without sending.
+/// The employee's `recv` returns `Err`, and the employee says so and ends.
+#[test]
+#[ntest::timeout(10_000)]
+fn if_the_manager_drops_tx_without_sending_the_employee_is_told() {
+    let recorder = Recorder::new();
+    let record = recorder.say_fn();
+    let say = move |line: &str| {
+        if line == PREPARING {
+            panic!("the manager gives up while preparing");
+        }
+        record(line);
+    };
+    let manager = thread::spawn(move || wait_for_task(say));
+    assert!(manager.join().is_err(), "the manager should have panicked");
+    // The employee was left running: wait (bounded) for its last line.
+    recorder.wait_for(NO_PAPER);
+    assert_eq!(recorder.lines(), [HIRED, WAITING, NO_PAPER]);
 }
 
 #[test]
@@ -149,6 +189,22 @@ impl Recorder {
 
     fn lines(&self) -> Vec<String> {
         self.lines.0.lock().unwrap().clone()
+    }
+
+    /// Waits until a line starting with `prefix` has been recorded. The
+    /// bound only turns a missing line into a failure instead of a hang.
+    fn wait_for(&self, prefix: &str) {
+        let (lines, changed) = &*self.lines;
+        let lines = lines.lock().unwrap();
+        let (lines, _) = changed
+            .wait_timeout_while(lines, Duration::from_secs(5), |l| {
+                !l.iter().any(|x| x.starts_with(prefix))
+            })
+            .unwrap();
+        assert!(
+            lines.iter().any(|x| x.starts_with(prefix)),
+            "no line starting with {prefix:?} in {lines:?}"
+        );
     }
 
     /// Where the first line starting with `prefix` was recorded.
