@@ -17,11 +17,11 @@ fn main() {
         std::process::exit(2);
     }
 
-    // One employee per CPU this program may run on.
+    // One employee per logical CPU this program may run on.
     let team_size = num_cpus::get();
-    // How long the manager hangs around after the shutdown signal.
-    // (The notes waited a whole second; any length is a guess.)
-    let grace = Duration::from_millis(250);
+    // How long the manager hangs around after the shutdown signal: a whole
+    // second, as in the notes. Any length is a guess.
+    let grace = Duration::from_secs(1);
     // The employees do nothing with a paper but say they received it.
     let work = |_paper: usize| {};
 
@@ -40,6 +40,7 @@ fn check_args(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 // ANCHOR: pooling
+// ANCHOR: hire
 /// The manager hires `team_size` employees, hands off `papers` papers one
 /// at a time, sends the shutdown signal, then sleeps for `grace` and hopes.
 /// `work` stands for what an employee does with a paper; `say` prints a line.
@@ -53,11 +54,11 @@ fn pooling(
     // No room in the channel: a send waits until an employee takes the paper.
     let (tx, rx) = bounded::<usize>(0);
 
-    // ANCHOR: hire
     for e in 0..team_size {
         let rx = rx.clone();
         let (work, say) = (work.clone(), say.clone());
         // Hire an employee. It waits for papers; it does not know what comes.
+        // Its JoinHandle is dropped at once: nobody can wait for it later.
         thread::spawn(move || {
             // Ends once every Sender is gone and nothing is left to receive.
             for paper in rx {
@@ -76,7 +77,8 @@ fn pooling(
         // Waits until some employee is free and takes this paper.
         // `send` fails only when no Receiver is left, that is, when every
         // employee has panicked: then there is nobody to hand papers to.
-        tx.send(paper).expect("every employee has quit");
+        tx.send(paper)
+            .expect("every employee quit before taking a paper");
         say(&format!("manager : handed off paper {paper}"));
     }
     // ANCHOR_END: hand_off
@@ -87,6 +89,7 @@ fn pooling(
     say("manager : sent shutdown signal");
 
     // Give the team some time, and hope it is enough.
+    // Do not copy: ch04-pooling joins instead.
     thread::sleep(grace);
     // ANCHOR_END: shutdown
 }

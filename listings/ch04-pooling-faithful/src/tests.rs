@@ -44,10 +44,11 @@ fn the_sleep_ends_whether_or_not_the_team_has_finished() {
         returned_tx.send(()).unwrap();
     });
 
-    // The manager's sleep ends while both employees still hold a paper.
+    // The manager's sleep ends, and it leaves, while both employees still
+    // hold a paper.
     returned
         .recv_timeout(PATIENCE)
-        .expect("the manager should give up after its sleep");
+        .expect("the manager never gave up waiting");
     let said = log.lock().unwrap().clone();
     assert!(said.contains(&"manager : sent shutdown signal".to_string()));
     assert!(
@@ -150,4 +151,47 @@ fn when_every_employee_has_quit_the_hand_off_fails_instead_of_waiting() {
         .recv_timeout(PATIENCE)
         .expect("the manager kept waiting for employees who had all quit");
     assert!(manager_panicked);
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn an_employee_may_say_it_received_a_paper_after_the_shutdown_signal() {
+    // The employee takes paper 0 before the manager's send returns. Here its
+    // `say` holds that line back until the manager has sent the shutdown
+    // signal: the run completes, so the recorded order can happen.
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (signal_said_tx, signal_said) = unbounded::<()>();
+    let (home_tx, home) = unbounded::<()>();
+    let say = {
+        let log = Arc::clone(&log);
+        move |line: &str| {
+            if line == "employee 0 : received paper 0" {
+                signal_said
+                    .recv_timeout(PATIENCE)
+                    .expect("the manager never sent the shutdown signal");
+            }
+            log.lock().unwrap().push(line.to_string());
+            if line == "manager : sent shutdown signal" {
+                signal_said_tx.send(()).unwrap();
+            }
+            if line.ends_with("received shutdown signal") {
+                home_tx.send(()).unwrap();
+            }
+        }
+    };
+    pooling(1, 1, Duration::ZERO, |_paper: usize| {}, say);
+
+    // The test, unlike the program, waits for the employee.
+    home.recv_timeout(PATIENCE)
+        .expect("the employee did not see the shutdown signal");
+    let said = log.lock().unwrap().clone();
+    assert_eq!(
+        said,
+        [
+            "manager : handed off paper 0",
+            "manager : sent shutdown signal",
+            "employee 0 : received paper 0",
+            "employee 0 : received shutdown signal",
+        ]
+    );
 }

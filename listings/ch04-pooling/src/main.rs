@@ -17,7 +17,7 @@ fn main() {
         std::process::exit(2);
     }
 
-    // One employee per CPU this program may run on.
+    // One employee per logical CPU this program may run on.
     let team_size = num_cpus::get();
     // Each paper now takes a little while: the employees are busy.
     let work = |_paper: usize| thread::sleep(Duration::from_millis(5));
@@ -37,6 +37,7 @@ fn check_args(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 // ANCHOR: pooling
+// ANCHOR: hire
 /// The manager hires `team_size` employees, hands off `papers` papers one
 /// at a time, sends the shutdown signal, and waits for the team.
 /// `work` stands for what an employee does with a paper; `say` prints a line.
@@ -49,7 +50,6 @@ fn pooling(
     // No room in the channel: a send waits until an employee takes the paper.
     let (tx, rx) = bounded::<usize>(0);
 
-    // ANCHOR: hire
     let mut team = Vec::with_capacity(team_size);
     for e in 0..team_size {
         let rx = rx.clone();
@@ -73,7 +73,8 @@ fn pooling(
         // Waits until some employee is free and takes this paper.
         // `send` fails only when no Receiver is left, that is, when every
         // employee has panicked: then there is nobody to hand papers to.
-        tx.send(paper).expect("every employee has quit");
+        tx.send(paper)
+            .expect("every employee quit before taking a paper");
         say(&format!("manager : handed off paper {paper}"));
     }
     // ANCHOR_END: hand_off
@@ -87,7 +88,7 @@ fn pooling(
     // sees the shutdown signal, and returns.
     for employee in team {
         // `join` fails only if the employee panicked: pass the panic on.
-        employee.join().expect("an employee panicked");
+        employee.join().expect("an employee thread panicked");
     }
     say("manager : the team has gone home");
     // ANCHOR_END: shutdown

@@ -29,7 +29,7 @@ fn check_args(args: impl IntoIterator<Item = String>) -> Result<(), String> {
     match args.into_iter().next() {
         None => Ok(()),
         Some(arg) => Err(format!(
-            "usage: ch05-scoped (takes no arguments, got `{arg}`)"
+            "error: unexpected argument `{arg}`; usage: cargo run -p ch05-scoped"
         )),
     }
 }
@@ -41,7 +41,8 @@ fn main() {
         process::exit(2);
     }
 
-    // The papers are known up front, and they live on the manager's stack.
+    // The papers are known up front. They borrow from `text`, a String
+    // owned by a local variable of the manager.
     let text = String::from(
         "the manager hires a team\n\
          each employee takes one paper\n\
@@ -51,12 +52,12 @@ fn main() {
     let papers: Vec<&str> = text.lines().collect();
 
     let counts = count_words(&papers);
-    let finished = counts.iter().filter(|&&words| words > 0).count();
+    // The scope has ended, so every employee has finished: read the counts.
     println!(
-        "manager : {finished} of {} employees finished when the scope ended",
-        papers.len()
+        "manager : {} words in all, on {} papers",
+        counts.iter().sum::<usize>(),
+        counts.len()
     );
-    println!("manager : {} words in all", counts.iter().sum::<usize>());
 }
 // ANCHOR_END: main
 
