@@ -33,6 +33,27 @@ fn the_rendered_book_has_no_error_and_no_unexpanded_link() {
         "links left in the HTML: {:#?}",
         rendered.leftover_links
     );
+    assert!(
+        rendered.broken_links.is_empty(),
+        "links to pages or headings that do not exist: {:#?}",
+        rendered.broken_links
+    );
+}
+
+#[test]
+fn a_link_to_a_heading_that_does_not_exist_is_caught() {
+    let book = Fixture::new();
+    book.replace(
+        "src/chapter.md",
+        "What it prints:",
+        "What it [prints](chapter.md#no-such-heading):",
+    );
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let rendered = render_html(book.root(), out.path());
+    assert!(!rendered.broken_links.is_empty());
+    for broken in &rendered.broken_links {
+        assert!(broken.contains("#no-such-heading"), "{broken}");
+    }
 }
 
 #[test]
@@ -42,6 +63,11 @@ fn the_fixture_is_clean_so_each_failure_below_is_the_mutation() {
     let out = tempfile::tempdir().expect("a temporary folder");
     let rendered = render_html(book.root(), out.path());
     assert!(rendered.errors.is_empty() && rendered.leftover_links.is_empty());
+    assert!(
+        rendered.broken_links.is_empty(),
+        "{:#?}",
+        rendered.broken_links
+    );
 }
 
 #[test]

@@ -2,10 +2,13 @@
 //! what `mdbook build` would only log: ERROR lines, and `{{#` links that
 //! reached the HTML.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use regex::Regex;
 
 use mdbook_driver::MDBook;
 use tracing::field::{Field, Visit};
@@ -18,6 +21,9 @@ pub struct Rendered {
     pub errors: Vec<String>,
     /// `file: line` for every line of HTML that still holds `{{#`.
     pub leftover_links: Vec<String>,
+    /// Links between pages (or within one) whose target page or heading
+    /// does not exist: mdBook renders them without a word.
+    pub broken_links: Vec<String>,
     /// How many HTML files were written.
     pub pages: usize,
 }
@@ -38,6 +44,7 @@ pub fn render_html(book_root: &Path, out: &Path) -> Rendered {
         errors: errors.lock().map(|e| e.clone()).unwrap_or_default(),
         ..Rendered::default()
     };
+    let mut pages = BTreeMap::new();
     let mut pending = vec![out.to_path_buf()];
     while let Some(dir) = pending.pop() {
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
@@ -47,6 +54,7 @@ pub fn render_html(book_root: &Path, out: &Path) -> Rendered {
             } else if path.extension().is_some_and(|e| e == "html") {
                 rendered.pages += 1;
                 let html = fs::read_to_string(&path).unwrap_or_default();
+                pages.insert(path.clone(), html.clone());
                 for (index, line) in html.lines().enumerate() {
                     if line.contains("{{#") {
                         rendered.leftover_links.push(format!(
@@ -60,7 +68,48 @@ pub fn render_html(book_root: &Path, out: &Path) -> Rendered {
             }
         }
     }
+    rendered.broken_links = broken_links(out, &pages);
     rendered
+}
+
+static LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r##"href="([^"#:?]*)(?:#([^"]*))?""##).expect("a valid regex"));
+
+/// Relative links from one page to another page or to a heading: the page
+/// must exist, and so must an element with the heading's `id`.
+fn broken_links(out: &Path, pages: &BTreeMap<PathBuf, String>) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (page, html) in pages {
+        // print.html repeats every chapter with rewritten links; the chapter
+        // pages are the ones readers follow.
+        if page.ends_with("print.html") || page.ends_with("404.html") {
+            continue;
+        }
+        for link in LINK.captures_iter(html) {
+            let file = &link[1];
+            if !file.is_empty() && !file.ends_with(".html") {
+                continue; // a stylesheet, an image, a folder
+            }
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap_or(out).join(file)
+            };
+            let Some(text) = pages.get(&target) else {
+                broken.push(format!("{}: no page {file}", page.display()));
+                continue;
+            };
+            let id = link.get(2).map_or("", |m| m.as_str());
+            if !id.is_empty() && !text.contains(&format!("id=\"{id}\"")) {
+                broken.push(format!(
+                    "{}: no heading #{id} in {}",
+                    page.display(),
+                    target.display()
+                ));
+            }
+        }
+    }
+    broken
 }
 
 /// A tracing layer that keeps the message of every ERROR event.
