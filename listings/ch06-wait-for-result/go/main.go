@@ -1,0 +1,43 @@
+// The Go twin of the Rust listing ch06-wait-for-result, for comparison.
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		fmt.Fprintf(os.Stderr, "error: unexpected argument `%s`; usage: go run .\n", os.Args[1])
+		os.Exit(2)
+	}
+
+	// ANCHOR: wait_for_result
+	figures := []int{12, 30, 7}
+	results := make(chan int) // unbuffered: the send waits for the manager
+	done := make(chan struct{})
+
+	// Hire the employee with its job: there is no paper to hand over.
+	go func() {
+		defer close(done) // "I have gone home"
+		fmt.Println("employee : hired, working on the job")
+		time.Sleep(10 * time.Millisecond) // stands for: the job takes time
+		total := 0
+		for _, f := range figures {
+			total += f
+		}
+		fmt.Println("employee : handing over the result")
+		results <- total // returns once the manager has taken it
+		fmt.Println("employee : the manager has the result, going home")
+	}()
+
+	fmt.Println("manager : waiting for the result")
+	total := <-results
+	fmt.Println("manager : received the result", total)
+
+	<-done // wait for the team
+	fmt.Println("manager : the employee has gone home")
+	// ANCHOR_END: wait_for_result
+	fmt.Println("manager : going on with the total", total)
+}
