@@ -1,0 +1,3 @@
+module pooling-book/ch08-fan-out-semaphore
+
+go 1.19

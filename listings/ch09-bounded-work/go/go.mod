@@ -1,0 +1,3 @@
+module pooling-book/ch09-bounded-work
+
+go 1.19
