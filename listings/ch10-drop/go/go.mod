@@ -1,0 +1,3 @@
+module pooling-book/ch10-drop
+
+go 1.19

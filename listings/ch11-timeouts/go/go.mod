@@ -1,0 +1,3 @@
+module pooling-book/ch11-timeouts
+
+go 1.19
