@@ -1,0 +1,3 @@
+module pooling-book/ch12-cancellation
+
+go 1.19

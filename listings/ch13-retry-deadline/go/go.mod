@@ -1,0 +1,3 @@
+module pooling-book/ch13-retry-deadline
+
+go 1.19
