@@ -87,6 +87,35 @@ fn every_go_companion_is_formatted_and_vetted() {
     }
 }
 
+/// Part III builds one Rust library step by step; Go companions are for the
+/// patterns of Parts I and II (chapters 2 to 13).
+const FIRST_CHAPTER_WITHOUT_COMPANION: u32 = 14;
+
+#[test]
+fn every_listing_of_parts_one_and_two_has_a_go_companion() {
+    let missing: Vec<String> = listing_crates(&book_root())
+        .into_iter()
+        .filter(|listing| chapter_of(listing) < FIRST_CHAPTER_WITHOUT_COMPANION)
+        .filter(|listing| {
+            let go = book_root().join("listings").join(listing).join("go");
+            !go.join("go.mod").is_file() || !go.join("main.go").is_file()
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no Go companion (go/go.mod, go/main.go): {missing:?}"
+    );
+}
+
+/// `ch04-pooling` → 4.
+fn chapter_of(listing: &str) -> u32 {
+    listing
+        .strip_prefix("ch")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("{listing} is not named chNN-slug"))
+}
+
 /// `(listing, its go/ folder)` for every listing that has a Go companion.
 fn companions() -> Vec<(String, PathBuf)> {
     listing_crates(&book_root())

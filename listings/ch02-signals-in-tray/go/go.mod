@@ -1,0 +1,3 @@
+module pooling-book/ch02-signals-in-tray
+
+go 1.19

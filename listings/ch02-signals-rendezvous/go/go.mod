@@ -1,0 +1,3 @@
+module pooling-book/ch02-signals-rendezvous
+
+go 1.19

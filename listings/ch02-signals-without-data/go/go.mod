@@ -1,0 +1,3 @@
+module pooling-book/ch02-signals-without-data
+
+go 1.19

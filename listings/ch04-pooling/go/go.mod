@@ -1,0 +1,3 @@
+module pooling-book/ch04-pooling
+
+go 1.19

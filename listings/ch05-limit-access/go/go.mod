@@ -1,0 +1,3 @@
+module pooling-book/ch05-limit-access
+
+go 1.19

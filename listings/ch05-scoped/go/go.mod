@@ -1,0 +1,3 @@
+module pooling-book/ch05-scoped
+
+go 1.19
