@@ -4,6 +4,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -16,27 +17,28 @@ func main() {
 	// ANCHOR: wait_for_result
 	figures := []int{12, 30, 7}
 	results := make(chan int) // unbuffered: the send waits for the manager
-	done := make(chan struct{})
+	var team sync.WaitGroup
 
-	// Hire the employee with its job: there is no paper to hand over.
+	// Hire the employee with its job: there is no paper to hand off.
+	team.Add(1)
 	go func() {
-		defer close(done) // "I have gone home"
+		defer team.Done() // "I have gone home"
 		fmt.Println("employee : hired, working on the job")
 		time.Sleep(10 * time.Millisecond) // stands for: the job takes time
 		total := 0
 		for _, f := range figures {
 			total += f
 		}
-		fmt.Println("employee : handing over the result")
+		fmt.Println("employee : handing off the result")
 		results <- total // returns once the manager has taken it
-		fmt.Println("employee : the manager has the result, going home")
+		fmt.Println("employee : handed off the result, going home")
 	}()
 
 	fmt.Println("manager : waiting for the result")
 	total := <-results
 	fmt.Println("manager : received the result", total)
 
-	<-done // wait for the team
+	team.Wait() // wait for the team
 	fmt.Println("manager : the employee has gone home")
 	// ANCHOR_END: wait_for_result
 	fmt.Println("manager : going on with the total", total)

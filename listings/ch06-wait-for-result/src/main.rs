@@ -40,6 +40,7 @@ fn check_args(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 // ANCHOR: wait_for_result
+// ANCHOR: hire
 /// The manager hires one employee who already knows its `job`, waits for
 /// the result, waits for the employee to go home, and returns the result.
 /// `say` prints a line; the tests pass their own `say` to record the lines.
@@ -50,19 +51,18 @@ fn wait_for_result<R: Display + Send + 'static>(
     // No room in the channel: the employee's send waits for the manager.
     let (tx, rx) = bounded::<R>(0);
 
-    // ANCHOR: hire
     let employee = {
         let say = say.clone();
-        // Hire the employee with its job: there is no paper to hand over.
+        // Hire the employee with its job: there is no paper to hand off.
         thread::spawn(move || {
             say("employee : hired, working on the job");
             let result = job();
-            say("employee : handing over the result");
-            // Returns only once the manager has taken the result. It fails
-            // only if the manager's Receiver is gone, which cannot happen
-            // here: the manager keeps `rx` until it has received.
+            say("employee : handing off the result");
+            // A hand-off: returns only once the manager holds the result.
+            // It fails only if the manager's Receiver is gone, which cannot
+            // happen here: the manager keeps `rx` until it has received.
             tx.send(result).expect("the manager has left");
-            say("employee : the manager has the result, going home");
+            say("employee : handed off the result, going home");
         })
     };
     // ANCHOR_END: hire

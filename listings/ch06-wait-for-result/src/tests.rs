@@ -3,8 +3,8 @@ use crossbeam_channel::SendTimeoutError;
 use std::sync::{Arc, Condvar, Mutex};
 
 const HIRED: &str = "employee : hired, working on the job";
-const HANDING: &str = "employee : handing over the result";
-const KNOWS: &str = "employee : the manager has the result, going home";
+const HANDING: &str = "employee : handing off the result";
+const KNOWS: &str = "employee : handed off the result, going home";
 const WAITING: &str = "manager : waiting for the result";
 const RECEIVED: &str = "manager : received the result";
 const GONE: &str = "manager : the employee has gone home";
@@ -97,7 +97,7 @@ fn the_manager_waits_for_the_employee_to_go_home() {
 /// employee sends, and the employee says that line before it sends.
 #[test]
 #[ntest::timeout(10_000)]
-fn the_manager_receives_only_after_the_employee_hands_over() {
+fn the_manager_receives_only_after_the_employee_hands_off() {
     let recorder = Recorder::holding(&[(HANDING, RECEIVED)]);
     wait_for_result(|| 49, recorder.say_fn());
     assert!(

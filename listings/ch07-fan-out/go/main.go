@@ -27,7 +27,7 @@ func main() {
 			// Papers differ in length: each takes 1 to 4 ms.
 			time.Sleep(time.Duration(1+paper%4) * time.Millisecond)
 			reports <- fmt.Sprintf("report on paper %d", paper) // never waits
-			fmt.Printf("employee %d : report on paper %d is in the in-tray\n", paper, paper)
+			fmt.Printf("employee %d : put the report on paper %d in the in-tray\n", paper, paper)
 		}(p)
 	}
 	fmt.Printf("manager : hired %d employees\n", papers)

@@ -58,7 +58,7 @@ fn hire_team<R: Send + 'static>(
                 // report. Fails only if the manager's Receiver is gone.
                 reports.send(report).expect("the manager has left");
                 say(&format!(
-                    "employee {paper} : report on paper {paper} is in the in-tray"
+                    "employee {paper} : put the report on paper {paper} in the in-tray"
                 ));
             })
         })
@@ -116,7 +116,8 @@ fn fan_out_counting<R: Send + 'static>(
     let mut reports = Vec::with_capacity(papers);
     // Exactly one report per employee: receive that many, then stop.
     for left in (0..papers).rev() {
-        // Cannot fail: `tx`, still alive, keeps the in-tray open.
+        // Cannot fail: `tx`, still alive, keeps the in-tray open. And so
+        // it waits forever if an employee died: see "Which way?".
         let report = rx.recv().expect("the in-tray is open while tx lives");
         reports.push(report);
         say(&format!("manager : received a report, {left} to go"));

@@ -11,6 +11,13 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// a broken one does it at once, and this gives it every chance to.
 const CHANCE: Duration = Duration::from_millis(300);
 
+/// How long `no_employee_waits_for_the_manager` holds the manager for the
+/// employees' lines. Long enough for twenty threads to send; shorter than
+/// `PATIENCE`, so that with a rendezvous the manager is let go and returns
+/// before `run_bounded` gives up, and the test fails on its own check
+/// (an employee's line after the manager's), not on "never returned".
+const HOLD_FOR_EVERYONE: Duration = Duration::from_secs(2);
+
 const GONE_HOME: &str = "manager : every report is in, the team has gone home";
 
 /// The two ways the chapter shows to collect the reports.
@@ -50,7 +57,7 @@ fn run_bounded<R: Send + 'static>(
 }
 
 fn employee_line(paper: usize) -> String {
-    format!("employee {paper} : report on paper {paper} is in the in-tray")
+    format!("employee {paper} : put the report on paper {paper} in the in-tray")
 }
 
 #[test]
@@ -93,8 +100,8 @@ fn every_report_arrives_exactly_once() {
 
 // ANCHOR: never_blocks
 /// The manager is held just after hiring, before it receives anything,
-/// until every employee says its report is in the in-tray (at most
-/// `PATIENCE`). With an in-tray of one place per employee, every send
+/// until every employee says it put its report in the in-tray (at most
+/// `HOLD_FOR_EVERYONE`). With an in-tray of one place per employee, every send
 /// completes while nobody receives. With a rendezvous, no send could.
 #[test]
 #[ntest::timeout(10_000)]
@@ -105,7 +112,7 @@ fn no_employee_waits_for_the_manager() {
         let recorder = Recorder::new().hold_until(
             "manager : hired",
             move |lines| everyone_sent.iter().all(|l| lines.contains(l)),
-            PATIENCE,
+            HOLD_FOR_EVERYONE,
         );
         run_bounded(way, papers, |paper| paper, recorder.say_fn());
 

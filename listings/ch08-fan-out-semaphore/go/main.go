@@ -44,14 +44,14 @@ func main() {
 		go func(e int) {
 			defer team.Done()
 			paper := e
-			sem <- struct{}{} // waits while every permit is taken
+			sem <- struct{}{}        // waits while every permit is taken
+			defer func() { <-sem }() // gives the permit back, even on a panic
 			startWork()
 			fmt.Printf("employee %d : got a permit, working on paper %d\n", e, paper)
 			time.Sleep(2 * time.Millisecond) // the work
 			results <- paper                 // never waits: there is room
 			fmt.Printf("employee %d : sent the result of paper %d, giving the permit back\n", e, paper)
 			atWork.Add(-1)
-			<-sem // gives the permit back
 		}(e)
 	}
 	fmt.Printf("manager : hired %d employees, %d may work at once\n", papers, limit)

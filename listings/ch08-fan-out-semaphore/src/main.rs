@@ -2,7 +2,7 @@
 // `extern crate` line; cargo does not need it.
 extern crate crossbeam_channel;
 
-use crossbeam_channel::bounded;
+use crossbeam_channel::{Receiver, Sender, bounded};
 use std::process;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,6 +84,39 @@ impl AtWork {
 }
 // ANCHOR_END: counter
 
+// ANCHOR: permit
+/// A permit from the semaphore. `Drop` gives it back, so an employee
+/// returns its permit however it leaves its work: done, or unwinding from
+/// a panic.
+struct Permit {
+    // Kept alive until after `drop` has run: while this Sender lives, the
+    // receive in `drop` cannot fail.
+    _enter: Sender<()>,
+    leave: Receiver<()>,
+}
+
+impl Permit {
+    /// Puts a permit in the tray: waits while it already holds `limit`.
+    fn take(enter: Sender<()>, leave: Receiver<()>) -> Permit {
+        // It cannot fail: `leave`, a Receiver of the same channel, is alive.
+        enter.send(()).expect("this employee holds a Receiver");
+        Permit {
+            _enter: enter,
+            leave,
+        }
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        // Takes a permit out of the tray. Never waits: this employee's own
+        // permit is in it. Never fails: `_enter` is alive. (A panic here,
+        // during an unwind, would abort the process: nothing to unwrap.)
+        let _ = self.leave.recv();
+    }
+}
+// ANCHOR_END: permit
+
 /// What the manager learns once every employee has finished.
 struct Report {
     /// The result of every paper, in the order they came back.
@@ -127,9 +160,8 @@ fn fan_out_semaphore(
         let (enter, leave, results_tx) = (enter.clone(), leave.clone(), results_tx.clone());
         let (at_work, work, say) = (Arc::clone(&at_work), work.clone(), say.clone());
         team.push(thread::spawn(move || {
-            // Waits while the tray already holds `limit` permits. It cannot
-            // fail: this employee holds a Receiver of the same channel.
-            enter.send(()).expect("this employee holds a Receiver");
+            // Waits while `limit` employees hold a permit.
+            let permit = Permit::take(enter, leave);
             at_work.start();
             say(&format!(
                 "employee {e} : got a permit, working on paper {paper}"
@@ -143,8 +175,9 @@ fn fan_out_semaphore(
                 "employee {e} : sent the result of paper {paper}, giving the permit back"
             ));
             at_work.stop();
-            // Never waits: this employee's own permit is in the tray.
-            leave.recv().expect("this employee's permit is in the tray");
+            // Gives the permit back. Had the work panicked, the unwind
+            // would have dropped the permit, and given it back, too.
+            drop(permit);
         }));
     }
     // The employees hold the only Senders now: when the last one is done,

@@ -22,7 +22,7 @@ func main() {
 	papers := make(chan int, work) // an in-tray with room for all the work
 	for p := 0; p < work; p++ {
 		papers <- p // never waits: there is room
-		fmt.Printf("manager : staged paper %d\n", p)
+		fmt.Printf("manager : put paper %d in the in-tray\n", p)
 	}
 	close(papers)
 	fmt.Println("manager : sent shutdown signal")

@@ -18,7 +18,8 @@ fn main() {
         process::exit(2);
     }
 
-    // One employee per CPU this program may run on.
+    // One employee per CPU this program may run on. Without a crate,
+    // `std::thread::available_parallelism()` answers the same question.
     let team_size = num_cpus::get();
     // Each paper takes a little while.
     let work = |_paper: usize| thread::sleep(Duration::from_millis(2));
@@ -64,7 +65,7 @@ fn bounded_work(
         // There is always room, and `rx` is alive: this cannot fail.
         tx.send(paper)
             .expect("the in-tray has room for every paper");
-        say(&format!("manager : staged paper {paper}"));
+        say(&format!("manager : put paper {paper} in the in-tray"));
     }
     // Nothing more will come: dropping the only Sender is the shutdown
     // signal. The papers already in the tray stay there to be taken.

@@ -148,7 +148,7 @@ fn staging_completes_before_any_employee_is_hired() {
     let hired = position(&log, "manager : hired 4 employees");
     let shutdown = position(&log, "manager : sent shutdown signal");
     for paper in 0..papers {
-        assert!(position(&log, &format!("manager : staged paper {paper}")) < shutdown);
+        assert!(position(&log, &format!("manager : put paper {paper} in the in-tray")) < shutdown);
     }
     assert!(shutdown < hired);
     assert!(
@@ -169,7 +169,7 @@ fn the_lines_come_in_the_order_the_chapter_describes() {
         let log = record(team_size, papers);
 
         let mut expected: Vec<String> = (0..papers)
-            .map(|p| format!("manager : staged paper {p}"))
+            .map(|p| format!("manager : put paper {p} in the in-tray"))
             .collect();
         expected.push("manager : sent shutdown signal".into());
         expected.push(format!("manager : hired {team_size} employees"));
