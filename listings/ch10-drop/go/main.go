@@ -21,8 +21,8 @@ func main() {
 // the paper is dropped. It reports whether the paper was accepted.
 func offer(inTray chan<- int, paper int) bool {
 	select {
-	case inTray <- paper: // an employee was waiting, or the in-tray had room
-		fmt.Printf("manager : accepted paper %d\n", paper)
+	case inTray <- paper: // the in-tray had room
+		fmt.Printf("manager : put paper %d in the in-tray\n", paper)
 		return true
 	default: // the in-tray is full: drop the paper
 		fmt.Printf("manager : in-tray full, dropped paper %d\n", paper)

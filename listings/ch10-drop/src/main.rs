@@ -48,9 +48,10 @@ struct Tally {
 /// manager gets the paper back and drops it.
 fn offer(in_tray: &Sender<usize>, paper: usize, say: &impl Fn(&str)) -> Result<(), usize> {
     match in_tray.try_send(paper) {
-        // An employee was waiting for it, or the in-tray had room.
+        // The in-tray had room. (An employee waiting in `recv` takes it
+        // from there; on a `bounded(0)` channel, it would be a hand-off.)
         Ok(()) => {
-            say(&format!("manager : accepted paper {paper}"));
+            say(&format!("manager : put paper {paper} in the in-tray"));
             Ok(())
         }
         // The in-tray is full: the paper comes back, and the manager drops it.

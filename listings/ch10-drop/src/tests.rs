@@ -112,13 +112,14 @@ fn with_the_team_busy_the_in_tray_takes_capacity_papers_and_the_rest_are_dropped
 #[test]
 #[ntest::timeout(10_000)]
 fn dropped_plus_delivered_is_everything_that_was_sent() {
-    // Many runs with random timing: how many papers are dropped varies,
-    // but each paper is either delivered once or dropped, never both.
+    // Many runs with work times that vary by paper: how many papers are
+    // dropped varies with scheduling, but each paper is either delivered
+    // once or dropped, never both.
     for run in 0..40_usize {
         let (team_size, capacity, papers) = (1 + run % 3, run % 5, 200);
         let (say, log) = recorder();
         let (in_tray, rx) = bounded::<usize>(capacity);
-        // Work takes 0 to 63 microseconds, by a cheap pseudo-random number.
+        // Work takes 0 to 63 microseconds, by a fixed formula of the paper.
         let work = move |paper: usize| {
             let micros = (paper.wrapping_mul(2_654_435_761) ^ run) % 64;
             thread::sleep(Duration::from_micros(micros as u64));
@@ -183,9 +184,9 @@ fn the_manager_lines_come_in_program_order() {
         manager,
         [
             "manager : every employee is busy",
-            "manager : accepted paper 2",
-            "manager : accepted paper 3",
-            "manager : accepted paper 4",
+            "manager : put paper 2 in the in-tray",
+            "manager : put paper 3 in the in-tray",
+            "manager : put paper 4 in the in-tray",
             "manager : in-tray full, dropped paper 5",
             "manager : in-tray full, dropped paper 6",
             "manager : in-tray full, dropped paper 7",

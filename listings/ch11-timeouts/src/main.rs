@@ -134,6 +134,8 @@ fn rush(
 
     // The rush is over: hand off what was kept, waiting as long as it takes.
     for &paper in &kept {
+        // A real manager would use send_timeout here too; a plain send
+        // only keeps this demo's output stable.
         match tx.send(paper) {
             Ok(()) => say(&format!("manager : handed off kept paper {paper}")),
             Err(_) => say(&format!("manager : nobody left to take paper {paper}")),

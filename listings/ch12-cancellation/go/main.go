@@ -1,5 +1,5 @@
 // The Go companion of ch12-cancellation: the manager waits for a result
-// until a deadline, then walks away; a late employee must not leak.
+// until a deadline, then gives up waiting; a late employee must not leak.
 package main
 
 import (
@@ -54,7 +54,9 @@ func hire(ctx context.Context, e int, work func() int) (<-chan int, <-chan struc
 			return
 		}
 		result <- r
-		fmt.Printf("employee %d : handed in my result\n", e)
+		// Weaker than in Rust: the result is in the buffer, not yet taken.
+		// The manager may still give up waiting and never read it.
+		fmt.Printf("employee %d : handed off my result\n", e)
 	}()
 	return result, done
 }

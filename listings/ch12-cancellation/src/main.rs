@@ -38,8 +38,8 @@ fn main() {
         say,
     );
     report(2, wait_for_result(result, Duration::from_millis(20)), say);
-    // The manager has walked away. Let the employee finish now, and wait
-    // for it, so that its last line is printed before the program ends.
+    // The manager has given up waiting. Let the employee finish now, and
+    // wait for it, so that its last line is printed before the program ends.
     drop(gate);
     go_home(2, employee, say);
 }
@@ -56,7 +56,7 @@ fn check_args(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 // ANCHOR: hire
-/// Hires employee `e` to do `work` and hand in its result. Returns the
+/// Hires employee `e` to do `work` and hand off its result. Returns the
 /// manager's end of the result channel and the employee's handle. The
 /// employee's thread returns what its send returned: `Err` holds the result
 /// nobody took.
@@ -76,7 +76,7 @@ fn hire<T: Send + 'static>(
         // dropped its Receiver: nobody is waiting any more.
         let sent = tx.send(result);
         match &sent {
-            Ok(()) => say(&format!("employee {e} : handed in my result")),
+            Ok(()) => say(&format!("employee {e} : handed off my result")),
             Err(_) => say(&format!("employee {e} : nobody is waiting for my result")),
         }
         sent
@@ -88,7 +88,7 @@ fn hire<T: Send + 'static>(
 // ANCHOR: wait
 /// The manager waits for the result, but not for longer than `timeout`.
 /// It takes the Receiver by value: when this function returns, the
-/// Receiver is dropped, and the manager has walked away.
+/// Receiver is dropped, and nobody is waiting for the result any more.
 fn wait_for_result<T>(
     result: crossbeam_channel::Receiver<T>,
     timeout: Duration,

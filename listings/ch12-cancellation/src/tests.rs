@@ -1,5 +1,7 @@
-use super::{check_args, hire, wait_for_result};
-use crossbeam_channel::{Receiver, RecvTimeoutError, SendError, Sender, bounded, unbounded};
+use super::{check_args, go_home, hire, wait_for_result};
+use crossbeam_channel::{
+    Receiver, RecvTimeoutError, Select, SendError, Sender, TryRecvError, bounded, unbounded,
+};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -8,8 +10,8 @@ use std::time::{Duration, Instant};
 /// needs milliseconds; a broken one fails here instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(5);
 
-/// How long a test watches for something that must NOT happen. This is not
-/// synchronisation: a correct program never does it, however long we watch;
+/// How long a test watches for something that must NOT happen (see "No
+/// paper is lost" in the pooling chapter). This is not synchronisation: a correct program never does it, however long we watch;
 /// a broken one does it at once, and this gives it every chance to.
 const CHANCE: Duration = Duration::from_millis(300);
 
@@ -151,24 +153,24 @@ fn a_late_employee_gets_its_result_back_and_goes_home() {
 
 #[test]
 #[ntest::timeout(10_000)]
-fn an_employee_that_finishes_in_time_hands_in_its_result() {
+fn an_employee_that_finishes_in_time_hands_off_its_result() {
     let log = Log::default();
     let (result, employee) = hire(1, || ANSWER, log.say());
     let (outcome, _) = manager_waits(result, PATIENCE);
     assert_eq!(outcome, Ok(ANSWER));
     assert_eq!(join_within(employee), Ok(()));
-    assert_eq!(log.lines(), ["employee 1 : handed in my result"]);
+    assert_eq!(log.lines(), ["employee 1 : handed off my result"]);
 }
 
 // ANCHOR: rendezvous
 #[test]
 #[ntest::timeout(10_000)]
-fn handed_in_means_the_manager_has_taken_the_result() {
+fn handed_off_means_the_manager_has_taken_the_result() {
     let log = Log::default();
     // The job is done at once, but the manager is not listening yet.
     let (result, employee) = hire(1, || ANSWER, log.say());
     // The employee waits at the hand-off (see CHANCE): it cannot say
-    // "handed in", because nobody has taken the result.
+    // "handed off", because nobody has taken the result.
     assert!(
         !log.says_something_within_chance(),
         "the employee said {:?} before anyone took its result",
@@ -179,7 +181,7 @@ fn handed_in_means_the_manager_has_taken_the_result() {
     let (outcome, _) = manager_waits(result, PATIENCE);
     assert_eq!(outcome, Ok(ANSWER));
     assert_eq!(join_within(employee), Ok(()));
-    assert_eq!(log.lines(), ["employee 1 : handed in my result"]);
+    assert_eq!(log.lines(), ["employee 1 : handed off my result"]);
 }
 // ANCHOR_END: rendezvous
 
@@ -200,19 +202,75 @@ fn with_the_receiver_gone_a_send_fails_at_once_whatever_the_capacity() {
 }
 // ANCHOR_END: any_capacity
 
+/// Waits until the employee is blocked in `send` on the other side of
+/// `result`: until a `recv` could go ahead at once, without taking the
+/// result. `ready_deadline` may wake up spuriously (crossbeam's docs say
+/// so); `try_ready` then checks the channel itself, and we wait again.
+fn until_the_employee_waits_at_the_hand_off(result: &Receiver<i32>) {
+    let deadline = Instant::now() + PATIENCE;
+    let mut select = Select::new();
+    select.recv(result);
+    loop {
+        select
+            .ready_deadline(deadline)
+            .expect("the employee never came to the hand-off");
+        if select.try_ready().is_ok() {
+            return;
+        }
+    }
+}
+
+// ANCHOR: waiting
 #[test]
 #[ntest::timeout(10_000)]
 fn an_employee_already_waiting_at_the_hand_off_is_let_go_when_the_manager_leaves() {
     let log = Log::default();
     let (result, employee) = hire(3, || ANSWER, log.say());
-    // Whether or not the employee has reached its send yet, dropping the
-    // Receiver makes that send fail: a blocked send wakes up with Err.
+    // The employee is inside `send`, blocked: nobody has taken the result.
+    until_the_employee_waits_at_the_hand_off(&result);
+    // The manager gives up waiting, and drops its Receiver.
     drop(result);
+    // The blocked send wakes up with Err, the result inside.
     assert_eq!(join_within(employee), Err(SendError(ANSWER)));
     assert_eq!(
         log.lines(),
         ["employee 3 : nobody is waiting for my result"]
     );
+}
+// ANCHOR_END: waiting
+
+#[test]
+#[ntest::timeout(10_000)]
+fn go_home_says_its_line_only_once_the_employee_has_gone() {
+    let (gate, held) = bounded::<()>(0);
+    // `alive` is dropped when the employee's thread ends.
+    let (alive, gone) = bounded::<()>(0);
+    let employee = thread::spawn(move || {
+        let _alive = alive;
+        let _ = held.recv(); // returns once the test drops `gate`
+    });
+    let (said_tx, said) = unbounded();
+    let manager = thread::spawn(move || {
+        go_home(6, employee, |line: &str| {
+            let gone_yet = gone.try_recv() == Err(TryRecvError::Disconnected);
+            let _ = said_tx.send((line.to_string(), gone_yet));
+        })
+    });
+    // The employee is held: a correct go_home says nothing (see CHANCE).
+    assert!(
+        said.recv_timeout(CHANCE).is_err(),
+        "go_home said its line while the employee was still at work"
+    );
+    drop(gate);
+    let (line, gone_yet) = said
+        .recv_timeout(PATIENCE)
+        .expect("go_home never said its line");
+    assert_eq!(line, "manager : employee 6 has gone home");
+    assert!(
+        gone_yet,
+        "go_home said its line before the employee had gone"
+    );
+    manager.join().unwrap();
 }
 
 #[test]

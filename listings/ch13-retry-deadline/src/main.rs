@@ -30,14 +30,14 @@ fn main() {
             Ok(42)
         }
     });
-    report(retry(employee, interval, Duration::from_secs(1)), say);
+    say_outcome(retry(employee, interval, Duration::from_secs(1)), say);
     go_home(1, handle, say);
 
     // Run 2: the line is always busy. The employee keeps quiet: how many
     // attempts fit before the deadline depends on the machine (at most 3).
     say("manager : hired employee 2 to call the supplier");
     let (employee, handle) = hire(|_attempt| Err::<u32, _>("busy"));
-    report(retry(employee, interval, Duration::from_millis(30)), say);
+    say_outcome(retry(employee, interval, Duration::from_millis(30)), say);
     go_home(2, handle, say);
 }
 // ANCHOR_END: main
@@ -57,30 +57,40 @@ fn check_args(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 struct Employee<T, E> {
     /// The manager puts the number of the next attempt here.
     tries: Sender<usize>,
-    /// The employee reports here how each attempt went.
+    /// The employee hands off here how each attempt went.
     reports: Receiver<Result<T, E>>,
 }
 
-/// Hires an employee who makes each attempt it is asked for, and reports.
+/// What the employee's thread returns: the report the manager never took,
+/// if it gave up waiting while one was at the door.
+type Unread<T, E> = Option<Result<T, E>>;
+
+/// Hires an employee who makes each attempt it is asked for, and hands off
+/// a report of it.
 fn hire<T, E>(
     mut attempt: impl FnMut(usize) -> Result<T, E> + Send + 'static,
-) -> (Employee<T, E>, JoinHandle<()>)
+) -> (Employee<T, E>, JoinHandle<Unread<T, E>>)
 where
     T: Send + 'static,
     E: Send + 'static,
 {
-    // An in-tray of one: the manager asks for an attempt only after the
-    // last one has been reported, so its send never waits.
+    // An in-tray of one: asking for an attempt never waits, not even for
+    // the employee to get back to its loop. One slot is enough: the
+    // manager asks for the next attempt only after the last report.
     let (tries, to_try) = bounded(1);
-    // A hand-off: a report reaches the manager, or fails if it has left.
-    let (report, reports) = bounded(0);
+    // A hand-off: a report that goes through is one the manager took.
+    // If the manager gave up waiting, the send fails and the report
+    // comes back to the employee.
+    let (report_tx, reports) = bounded(0);
     let handle = thread::spawn(move || {
         // Ends when the manager drops `tries`: it has what it wanted.
         for n in to_try {
-            if report.send(attempt(n)).is_err() {
-                break; // the manager gave up: nobody reads reports any more
+            if let Err(unread) = report_tx.send(attempt(n)) {
+                // The manager gave up waiting: nobody will take this.
+                return Some(unread.into_inner());
             }
         }
+        None
     });
     (Employee { tries, reports }, handle)
 }
@@ -153,7 +163,7 @@ fn retry<T, E>(
 // ANCHOR_END: retry
 
 /// Says what the manager came back with.
-fn report<T: std::fmt::Display>(outcome: Result<(T, usize), RetryError>, say: impl Fn(&str)) {
+fn say_outcome<T: std::fmt::Display>(outcome: Result<(T, usize), RetryError>, say: impl Fn(&str)) {
     match outcome {
         Ok((value, attempt)) => say(&format!("manager : got {value} on attempt {attempt}")),
         // The number of attempts depends on timing: it is not printed.
@@ -164,9 +174,9 @@ fn report<T: std::fmt::Display>(outcome: Result<(T, usize), RetryError>, say: im
 }
 
 /// Waits for employee `e` to finish.
-fn go_home(e: usize, handle: JoinHandle<()>, say: impl Fn(&str)) {
+fn go_home<R>(e: usize, handle: JoinHandle<R>, say: impl Fn(&str)) {
     match handle.join() {
-        Ok(()) => say(&format!("manager : employee {e} has gone home")),
+        Ok(_) => say(&format!("manager : employee {e} has gone home")),
         Err(_) => say(&format!("manager : employee {e} panicked")),
     }
 }
