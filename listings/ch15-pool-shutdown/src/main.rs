@@ -1,0 +1,253 @@
+// rustdoc (behind `mdbook test`) finds crates.io dependencies only by an
+// `extern crate` line; cargo does not need it.
+extern crate crossbeam_channel;
+extern crate num_cpus;
+
+use crossbeam_channel::{SendError, Sender, bounded};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+#[cfg(test)]
+mod tests;
+
+// ANCHOR: pool
+/// A team of employees, hired once, that run `job` on every paper the
+/// manager assigns. `P` is the paper; `R` is what the job returns (the
+/// employees throw it away for now: results come back in a later step).
+pub struct Pool<P, R = ()> {
+    /// The manager's end of the rendezvous channel; `None` once shut down.
+    hand_off: Mutex<Option<Sender<P>>>,
+    /// One handle per employee; the first shutdown empties it.
+    team: Mutex<Vec<JoinHandle<()>>>,
+    team_size: usize,
+    /// Papers finished, counted by the employees.
+    done: Arc<AtomicU64>,
+    /// `R` appears in no field yet; this tells the compiler it is used.
+    job_returns: PhantomData<fn() -> R>,
+}
+
+/// What the team did, as counted when it went home.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Report {
+    /// Papers the employees finished.
+    pub done: u64,
+}
+
+/// Why the pool did not take a paper. The paper is handed back.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AssignError<P> {
+    /// The pool is shut down (or no employee is left to take the paper).
+    ShutDown(P),
+}
+// ANCHOR_END: pool
+
+impl<P> fmt::Display for AssignError<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AssignError::ShutDown(_) => write!(f, "the pool is shut down"),
+        }
+    }
+}
+
+impl<P: fmt::Debug> std::error::Error for AssignError<P> {}
+
+/// Why a pool could not be hired.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HireError {
+    /// A team of zero: nobody would ever take a paper.
+    NoEmployees,
+}
+
+impl fmt::Display for HireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HireError::NoEmployees => write!(f, "a pool needs at least one employee"),
+        }
+    }
+}
+
+impl std::error::Error for HireError {}
+
+impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
+    // ANCHOR: new
+    /// Hires `team_size` employees who run `job` on each paper they take.
+    /// A team of zero is refused.
+    pub fn new<F>(team_size: usize, job: F) -> Result<Self, HireError>
+    where
+        F: Fn(P) -> R + Send + Sync + 'static,
+    {
+        if team_size == 0 {
+            return Err(HireError::NoEmployees);
+        }
+        // No room in the channel: a send waits until an employee takes the paper.
+        let (hand_off, in_hand) = bounded::<P>(0);
+        // One job, shared by the whole team.
+        let job = Arc::new(job);
+        let done = Arc::new(AtomicU64::new(0));
+
+        let mut team = Vec::with_capacity(team_size);
+        for e in 0..team_size {
+            let in_hand = in_hand.clone();
+            let (job, done) = (Arc::clone(&job), Arc::clone(&done));
+            let employee = thread::Builder::new()
+                .name(format!("employee {e}"))
+                .spawn(move || {
+                    // Ends once every Sender is gone: the shutdown signal.
+                    for paper in in_hand {
+                        job(paper);
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                })
+                // `thread::spawn` would panic here too: the system is out of threads.
+                .expect("the operating system could not start a thread");
+            team.push(employee);
+        }
+        // The pool keeps no Receiver of its own: only employees take papers.
+        Ok(Pool {
+            hand_off: Mutex::new(Some(hand_off)),
+            team: Mutex::new(team),
+            team_size,
+            done,
+            job_returns: PhantomData,
+        })
+    }
+    // ANCHOR_END: new
+
+    // ANCHOR: assign
+    /// Hands `paper` to an employee. Returns only once an employee has
+    /// taken it: if every employee is busy, it waits for one to be free.
+    /// After shutdown, the paper comes back in `AssignError::ShutDown`.
+    pub fn assign(&self, paper: P) -> Result<(), AssignError<P>> {
+        // Copy the Sender under the lock, send outside it: assigns from
+        // several threads do not wait for each other's hand-offs.
+        let hand_off = match lock(&self.hand_off).as_ref() {
+            Some(hand_off) => hand_off.clone(),
+            None => return Err(AssignError::ShutDown(paper)),
+        };
+        // `send` fails only when no employee is left (the job panicked in
+        // every one of them): nobody will ever take the paper.
+        hand_off
+            .send(paper)
+            .map_err(|SendError(paper)| AssignError::ShutDown(paper))
+    }
+    // ANCHOR_END: assign
+}
+
+impl<P, R> Pool<P, R> {
+    /// How many employees the pool hired.
+    pub fn team_size(&self) -> usize {
+        self.team_size
+    }
+
+    // ANCHOR: shutdown
+    /// Stops new work, lets every employee finish the paper in hand, waits
+    /// for the whole team, and reports what it did. Calling it again (or
+    /// from several threads) is fine: every call returns once the team has
+    /// gone home, with the same report.
+    pub fn shutdown(&self) -> Report {
+        // The pool's Sender goes: the shutdown signal. A new assign now gets
+        // its paper back. An assign already sending holds a copy of the
+        // Sender: the signal reaches the team once that paper is taken.
+        drop(lock(&self.hand_off).take());
+
+        // Hold the lock while joining: a second shutdown waits here until
+        // the first has seen the whole team go home.
+        let mut team = lock(&self.team);
+        for employee in team.drain(..) {
+            // `join` fails only if the job panicked, and that employee has
+            // stopped already. Passing the panic on here could panic inside
+            // `drop`; a later step handles panics properly.
+            let _ = employee.join();
+        }
+        // Every employee has been joined (now or by an earlier call), and a
+        // join makes everything that employee did visible here.
+        Report {
+            done: self.done.load(Ordering::Relaxed),
+        }
+    }
+    // ANCHOR_END: shutdown
+}
+
+// ANCHOR: drop
+/// Dropping the pool shuts it down: no employee is ever left running on
+/// its own, detached.
+impl<P, R> Drop for Pool<P, R> {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+// ANCHOR_END: drop
+
+/// Nothing panics while holding the pool's locks; if something ever did,
+/// the data behind them (a Sender, a list of handles) is still fine to use.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+// ANCHOR: main
+fn main() {
+    if let Err(usage) = check_args(std::env::args().skip(1)) {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    }
+
+    // One employee per logical CPU; each paper takes a little while.
+    let job = |paper: u32| {
+        thread::sleep(Duration::from_millis(5));
+        println!("{} : finished paper {paper}", employee_name());
+    };
+    // `num_cpus::get()` is at least 1, so the hire cannot be refused.
+    let pool = Pool::new(num_cpus::get(), job).expect("a team of at least one");
+    println!("manager : hired {} employees", pool.team_size());
+
+    for paper in 0..4 {
+        assign_and_say(&pool, paper);
+    }
+    let report = pool.shutdown();
+    println!("manager : shut down, {} papers done", report.done);
+    let again = pool.shutdown();
+    println!("manager : shut down again, {} papers done", again.done);
+    assign_and_say(&pool, 4);
+
+    // A second pool, never shut down by hand: dropping it does it.
+    {
+        let pool = Pool::new(num_cpus::get(), job).expect("a team of at least one");
+        for paper in 10..12 {
+            assign_and_say(&pool, paper);
+        }
+    } // the second pool is dropped here, and waits for its team
+    println!("manager : dropped the second pool, its team has gone home");
+}
+
+fn assign_and_say(pool: &Pool<u32>, paper: u32) {
+    match pool.assign(paper) {
+        Ok(()) => println!("manager : assigned paper {paper}"),
+        // The paper is handed back: the manager still has it.
+        Err(AssignError::ShutDown(paper)) => {
+            println!("manager : paper {paper} came back, the pool is shut down")
+        }
+    }
+}
+// ANCHOR_END: main
+
+/// The name the pool gave the thread running this job ("employee 0", ...).
+fn employee_name() -> String {
+    thread::current()
+        .name()
+        .unwrap_or("an unnamed thread")
+        .to_string()
+}
+
+/// The listing takes no arguments: any argument is a usage error.
+fn check_args(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    match args.next() {
+        None => Ok(()),
+        Some(arg) => Err(format!(
+            "error: unexpected argument `{arg}`; usage: cargo run -p ch15-pool-shutdown"
+        )),
+    }
+}

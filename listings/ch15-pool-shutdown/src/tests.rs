@@ -1,0 +1,412 @@
+use super::{AssignError, HireError, Pool, Report, check_args};
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use std::sync::{Arc, Weak};
+use std::thread;
+use std::time::Duration;
+
+/// How long a test waits for something that must happen. A healthy run
+/// needs milliseconds; a deadlocked one fails here instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// How long a test watches for something that must NOT happen. This is not
+/// synchronisation: a correct pool never does it, however long we watch;
+/// a broken one does it at once, and this gives it every chance to.
+const CHANCE: Duration = Duration::from_millis(300);
+
+/// A pool of `u32` papers whose job the test steers. The job reports the
+/// paper it holds, waits for a token from `gate`, then reports the paper
+/// finished.
+struct Office {
+    /// Each token lets one employee finish the paper in hand. The first
+    /// field, so it is dropped first: a failing test lets everyone go
+    /// before the pool (which waits for them) is dropped.
+    gate: Sender<()>,
+    /// `None` once a test has taken the pool (to drop it).
+    pool: Option<Arc<Pool<u32>>>,
+    /// The paper an employee has just taken.
+    holding: Receiver<u32>,
+    /// Papers whose work is done, in the order they were done.
+    finished: Receiver<u32>,
+    /// Alive while any employee still holds the job: dead once every
+    /// employee has left its loop, that is, has gone home.
+    job: Weak<()>,
+}
+
+impl Office {
+    fn hire(team_size: usize) -> Office {
+        let (gate, gate_rx) = unbounded::<()>();
+        let (holding_tx, holding) = unbounded();
+        let (finished_tx, finished) = unbounded();
+        let alive = Arc::new(());
+        let job = Arc::downgrade(&alive);
+        let pool = Pool::new(team_size, move |paper: u32| {
+            let _alive = &alive; // the job owns it, so it lives as long as the job
+            let _ = holding_tx.send(paper);
+            // A token, or the end of the test (gate dropped), lets it go.
+            let _ = gate_rx.recv();
+            let _ = finished_tx.send(paper);
+        })
+        .expect("a team of at least one");
+        Office {
+            gate,
+            pool: Some(Arc::new(pool)),
+            holding,
+            finished,
+            job,
+        }
+    }
+
+    /// The pool, to share with a thread.
+    fn pool(&self) -> Arc<Pool<u32>> {
+        Arc::clone(self.pool.as_ref().expect("the pool was taken"))
+    }
+
+    /// The office's own handle on the pool: once the test drops it (and
+    /// every copy), the pool is dropped.
+    fn take_pool(&mut self) -> Arc<Pool<u32>> {
+        self.pool.take().expect("the pool was taken")
+    }
+
+    /// Lets `n` employees finish the paper in hand (now or later).
+    fn release(&self, n: usize) {
+        for _ in 0..n {
+            // Fails only once the team has gone home: nobody needs a token.
+            let _ = self.gate.send(());
+        }
+    }
+
+    /// Waits until `n` more papers are in employees' hands.
+    fn wait_until_holding(&self, n: usize) -> Vec<u32> {
+        let mut held: Vec<u32> = (0..n)
+            .map(|_| {
+                self.holding
+                    .recv_timeout(PATIENCE)
+                    .expect("an employee never took a paper")
+            })
+            .collect();
+        held.sort_unstable();
+        held
+    }
+
+    /// Every paper finished so far.
+    fn finished_so_far(&self) -> Vec<u32> {
+        let mut done: Vec<u32> = self.finished.try_iter().collect();
+        done.sort_unstable();
+        done
+    }
+
+    fn team_has_gone_home(&self) -> bool {
+        self.job.upgrade().is_none()
+    }
+}
+
+/// Runs `work` on a thread of its own. The receiver hears what it returned
+/// and whether, at that moment, the team had gone home.
+fn in_background<T: Send + 'static>(
+    job: Weak<()>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Receiver<(T, bool)> {
+    let (returned_tx, returned) = bounded(1);
+    thread::spawn(move || {
+        let value = work();
+        let gone_home = job.upgrade().is_none();
+        let _ = returned_tx.send((value, gone_home));
+    });
+    returned
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn the_listing_takes_no_arguments() {
+    assert_eq!(check_args(std::iter::empty()), Ok(()));
+    let error = check_args(["--fast".to_string()].into_iter()).unwrap_err();
+    assert!(
+        error.contains("usage: cargo run -p ch15-pool-shutdown"),
+        "{error}"
+    );
+    assert!(!error.contains('\n'), "one line: {error}");
+}
+
+// Still true from chapter 14.
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_team_of_zero_is_refused_at_once() {
+    let refused = Pool::<u32>::new(0, |_paper| {});
+    assert_eq!(refused.err(), Some(HireError::NoEmployees));
+    assert_eq!(
+        HireError::NoEmployees.to_string(),
+        "a pool needs at least one employee"
+    );
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn the_pool_hires_the_team_size_it_was_asked_for() {
+    for team_size in [1, 3, 8] {
+        let pool = Pool::<u32>::new(team_size, |_paper| {}).unwrap();
+        assert_eq!(pool.team_size(), team_size);
+        pool.shutdown();
+        assert_eq!(pool.team_size(), team_size);
+    }
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn assign_returns_only_once_an_employee_has_taken_the_paper() {
+    let office = Office::hire(2);
+    let pool = office.pool();
+
+    // Papers 0 and 1: each assign returns once an employee holds it.
+    pool.assign(0).unwrap();
+    pool.assign(1).unwrap();
+    assert_eq!(office.wait_until_holding(2), [0, 1]);
+
+    // Both employees are busy: nobody can take paper 2, so its assign waits.
+    let returned = in_background(office.job.clone(), move || pool.assign(2));
+    assert!(
+        returned.recv_timeout(CHANCE).is_err(),
+        "assign returned while every employee held a paper"
+    );
+
+    // One employee finishes, comes back, and takes paper 2.
+    office.release(1);
+    let (assigned, _) = returned
+        .recv_timeout(PATIENCE)
+        .expect("assign still waiting after an employee came back");
+    assert_eq!(assigned, Ok(()));
+    assert_eq!(office.wait_until_holding(1), [2]);
+    office.release(2);
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn every_paper_is_processed_exactly_once_and_counted() {
+    let papers = 1_000;
+    let office = Office::hire(4);
+    office.release(papers as usize); // nobody is held up
+    let pool = office.pool();
+    for paper in 0..papers {
+        pool.assign(paper).unwrap();
+    }
+    let report = pool.shutdown();
+    assert_eq!(
+        report,
+        Report {
+            done: papers.into()
+        }
+    );
+    assert_eq!(office.finished_so_far(), (0..papers).collect::<Vec<_>>());
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn shutdown_waits_for_every_employee_to_go_home() {
+    let office = Office::hire(3);
+    let pool = office.pool();
+    for paper in 0..3 {
+        pool.assign(paper).unwrap();
+    }
+    assert_eq!(office.wait_until_holding(3), [0, 1, 2]);
+
+    let returned = in_background(office.job.clone(), move || pool.shutdown());
+    assert!(
+        returned.recv_timeout(CHANCE).is_err(),
+        "shutdown returned while employees still held papers"
+    );
+    office.release(3);
+    let (report, gone_home) = returned
+        .recv_timeout(PATIENCE)
+        .expect("shutdown never returned");
+    assert!(
+        gone_home,
+        "shutdown returned before every employee went home"
+    );
+    assert_eq!(report, Report { done: 3 });
+    assert_eq!(office.finished_so_far(), [0, 1, 2]);
+}
+
+// New in this chapter.
+
+// ANCHOR: busy
+#[test]
+#[ntest::timeout(10_000)]
+fn shutdown_while_busy_finishes_what_was_handed_off_and_starts_nothing_after() {
+    let office = Office::hire(3);
+    let pool = office.pool();
+    for paper in 0..3 {
+        pool.assign(paper).unwrap();
+    }
+    assert_eq!(office.wait_until_holding(3), [0, 1, 2]);
+
+    // Another manager thread keeps assigning papers 3, 4, 5, ... until one
+    // comes back. Paper 3 waits: every employee is busy.
+    let assigner = {
+        let pool = office.pool();
+        in_background(office.job.clone(), move || {
+            let mut accepted = Vec::new();
+            for paper in 3.. {
+                match pool.assign(paper) {
+                    Ok(()) => accepted.push(paper),
+                    Err(AssignError::ShutDown(back)) => return (accepted, back),
+                }
+            }
+            unreachable!("the pool never shut down")
+        })
+    };
+
+    // Shut down while every employee holds a paper.
+    let shutdown = in_background(office.job.clone(), move || pool.shutdown());
+    assert!(
+        shutdown.recv_timeout(CHANCE).is_err(),
+        "shutdown returned while employees still held papers"
+    );
+
+    // Let everyone finish: the three papers in hand, and paper 3 if it
+    // was on its way when the shutdown signal went out.
+    office.release(4);
+    let (report, gone_home) = shutdown
+        .recv_timeout(PATIENCE)
+        .expect("shutdown never returned");
+    let ((accepted, came_back), _) = assigner
+        .recv_timeout(PATIENCE)
+        .expect("assign never returned");
+
+    // All threads joined: nothing can start any more.
+    assert!(
+        gone_home,
+        "shutdown returned before every employee went home"
+    );
+    // Every paper handed off was finished, and counted.
+    let mut handed_off: Vec<u32> = (0..3).chain(accepted).collect();
+    handed_off.sort_unstable();
+    assert_eq!(office.finished_so_far(), handed_off);
+    assert_eq!(report.done, handed_off.len() as u64);
+    // The paper that came back was never started.
+    let started: Vec<u32> = office.holding.try_iter().collect();
+    assert!(!started.contains(&came_back), "{came_back} in {started:?}");
+}
+// ANCHOR_END: busy
+
+#[test]
+#[ntest::timeout(10_000)]
+fn shutdown_twice_is_fine_and_reports_the_same() {
+    let office = Office::hire(2);
+    office.release(5);
+    let pool = office.pool();
+    for paper in 0..5 {
+        pool.assign(paper).unwrap();
+    }
+    assert_eq!(pool.shutdown(), Report { done: 5 });
+    assert_eq!(pool.shutdown(), Report { done: 5 });
+}
+
+// ANCHOR: twice
+#[test]
+#[ntest::timeout(10_000)]
+fn a_second_shutdown_at_the_same_time_also_waits_for_the_team() {
+    let office = Office::hire(2);
+    let pool = office.pool();
+    pool.assign(0).unwrap();
+    pool.assign(1).unwrap();
+    assert_eq!(office.wait_until_holding(2), [0, 1]);
+
+    let first = in_background(office.job.clone(), {
+        let pool = office.pool();
+        move || pool.shutdown()
+    });
+    let second = in_background(office.job.clone(), move || pool.shutdown());
+    for shutdown in [&first, &second] {
+        assert!(
+            shutdown.recv_timeout(CHANCE).is_err(),
+            "a shutdown returned while employees still held papers"
+        );
+    }
+    office.release(2);
+    for shutdown in [first, second] {
+        let (report, gone_home) = shutdown.recv_timeout(PATIENCE).expect("never returned");
+        assert!(gone_home, "a shutdown returned before the team went home");
+        assert_eq!(report, Report { done: 2 });
+    }
+}
+// ANCHOR_END: twice
+
+// ANCHOR: after
+#[test]
+#[ntest::timeout(10_000)]
+fn assign_after_shutdown_hands_the_paper_back() {
+    let office = Office::hire(2);
+    let pool = office.pool();
+    pool.shutdown();
+    assert!(office.team_has_gone_home());
+
+    let error = pool.assign(7).unwrap_err();
+    assert_eq!(error.to_string(), "the pool is shut down");
+    let AssignError::ShutDown(paper) = error;
+    assert_eq!(paper, 7, "not the same paper");
+    // Nobody ever started it.
+    assert_eq!(office.holding.try_iter().count(), 0);
+}
+// ANCHOR_END: after
+
+#[test]
+#[ntest::timeout(10_000)]
+fn assign_hands_back_papers_that_are_not_copy() {
+    // The paper is moved into `assign`, and moved back out in the error.
+    let pool = Pool::new(1, |_paper: String| {}).unwrap();
+    pool.shutdown();
+    let paper = String::from("the only copy");
+    assert_eq!(
+        pool.assign(paper),
+        Err(AssignError::ShutDown(String::from("the only copy")))
+    );
+}
+
+// ANCHOR: drop
+#[test]
+#[ntest::timeout(10_000)]
+fn dropping_the_pool_waits_for_the_team() {
+    let mut office = Office::hire(2);
+    let pool = office.take_pool();
+    pool.assign(0).unwrap();
+    pool.assign(1).unwrap();
+    assert_eq!(office.wait_until_holding(2), [0, 1]);
+
+    // Drop the pool (its only handle) on another thread.
+    let dropped = in_background(office.job.clone(), move || drop(pool));
+    assert!(
+        dropped.recv_timeout(CHANCE).is_err(),
+        "the pool was dropped while employees still held papers: they run on, detached"
+    );
+    office.release(2);
+    let ((), gone_home) = dropped.recv_timeout(PATIENCE).expect("drop never returned");
+    assert!(gone_home, "drop returned before every employee went home");
+    assert_eq!(office.finished_so_far(), [0, 1]);
+}
+// ANCHOR_END: drop
+
+#[test]
+#[ntest::timeout(10_000)]
+fn when_every_employee_has_quit_assign_hands_the_paper_back() {
+    // The job panics, so each employee quits on its first paper. Once
+    // they are all gone, nobody can take a paper: it comes back, and the
+    // pool still shuts down cleanly.
+    let pool = Pool::<u32>::new(2, |_paper| panic!("on purpose")).unwrap();
+    let (outcome_tx, outcome) = bounded(1);
+    thread::spawn(move || {
+        let mut paper = 0;
+        let back = loop {
+            match pool.assign(paper) {
+                Ok(()) => paper += 1,
+                Err(AssignError::ShutDown(back)) => break back,
+            }
+        };
+        let _ = outcome_tx.send((paper, back, pool.shutdown()));
+    });
+    let (taken, back, report) = outcome
+        .recv_timeout(PATIENCE)
+        .expect("assign kept waiting for employees who had all quit");
+    assert_eq!(taken, 2, "each employee took one paper, then quit");
+    assert_eq!(back, 2);
+    assert_eq!(report, Report { done: 0 });
+}
