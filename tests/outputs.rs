@@ -26,7 +26,7 @@ use std::process::Command;
 
 use support::book_root;
 use support::cargo::built_listings;
-use support::compare::{RUN_LIMIT, compare, run_pinned};
+use support::compare::{RUN_LIMIT, compare, recorded_args, run_pinned};
 use support::guards::listing_crates;
 use support::process::run_bounded;
 
@@ -49,15 +49,7 @@ fn every_listing_still_prints_what_its_recording_shows() {
         // The recording's first line is the command, arguments and all:
         // `$ cargo run -p ch19-pool -- listings/ch19-pool/papers`.
         let command = format!("$ cargo run -p {listing}");
-        let args: Vec<&str> = match first.strip_prefix(&command) {
-            Some(rest) => rest
-                .trim()
-                .strip_prefix("--")
-                .unwrap_or("")
-                .split_whitespace()
-                .collect(),
-            None => Vec::new(),
-        };
+        let args = recorded_args(&listing, first);
         let command = match args.is_empty() {
             true => command,
             false => format!("{command} -- {}", args.join(" ")),

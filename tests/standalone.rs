@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use support::book_root;
 use support::cargo::{cargo, target_dir};
+use support::compare::recorded_args;
 use support::guards::listing_crates;
 use support::process::{expect_success, run_bounded};
 
@@ -38,14 +39,25 @@ fn every_listing_builds_and_runs_when_copied_out_alone() {
             "{listing}: a listing may not lean on the workspace or on another listing"
         );
 
-        for args in [
-            &["build", "--offline", "--all-targets"][..],
-            &["run", "--offline", "--quiet"],
-        ] {
+        // Run it as its recording was made, with any paths the recording
+        // names under `listings/<listing>/` now inside the copy.
+        let recording = fs::read_to_string(copy.join("output.txt")).unwrap_or_default();
+        let first_line = recording.lines().next().unwrap_or_default();
+        let inside = format!("listings/{listing}/");
+        let mut run: Vec<String> = ["run", "--offline", "--quiet", "--"]
+            .map(String::from)
+            .into();
+        for arg in recorded_args(&listing, first_line) {
+            run.push(arg.strip_prefix(&inside).unwrap_or(&arg).to_string());
+        }
+        let build: Vec<String> = ["build", "--offline", "--all-targets"]
+            .map(String::from)
+            .into();
+        for args in [build, run] {
             let output = run_bounded(
                 cargo()
                     .current_dir(&copy)
-                    .args(args)
+                    .args(&args)
                     .env("CARGO_TARGET_DIR", target_dir("standalone"))
                     // The outer `cargo test` may have set these for the book.
                     .env_remove("CARGO_MANIFEST_DIR")

@@ -20,7 +20,8 @@ use super::process::{expect_success, run_bounded};
 pub struct Built {
     /// Each listing's executable, by package name.
     pub executables: BTreeMap<String, PathBuf>,
-    /// A folder holding exactly one rlib of each crate the listings use.
+    /// A folder holding exactly one rlib of each crate the listings use (and
+    /// of the listings that are libraries).
     pub rlib_dir: PathBuf,
 }
 
@@ -74,10 +75,10 @@ fn build_listings() -> Built {
         }
         for file in message["filenames"].as_array().into_iter().flatten() {
             let file = PathBuf::from(file.as_str().unwrap_or_default());
-            if file
-                .extension()
-                .is_some_and(|e| e == "rlib" || e == "rmeta")
-            {
+            // Only rlibs: for a workspace library cargo also reports an
+            // `.rmeta` under another name, and rustc, given both, refuses
+            // the crate ("required to be available in rlib format").
+            if file.extension().is_some_and(|e| e == "rlib") {
                 rlibs.push(file);
             }
         }

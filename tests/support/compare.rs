@@ -103,3 +103,20 @@ pub fn normalise(line: &str) -> String {
         .replace_all(line.trim_end(), "employee N")
         .into_owned()
 }
+
+/// The arguments a listing's recording was made with: its `output.txt`
+/// starts with the command, e.g.
+/// `$ cargo run -p ch19-pool -- listings/ch19-pool/papers`.
+/// Paths in them are relative to the top of the repository.
+pub fn recorded_args(listing: &str, first_line: &str) -> Vec<String> {
+    let command = format!("$ cargo run -p {listing}");
+    let Some(rest) = first_line.strip_prefix(&command) else {
+        return Vec::new();
+    };
+    let rest = rest.trim();
+    rest.strip_prefix("--")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
