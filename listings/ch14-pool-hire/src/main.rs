@@ -58,19 +58,19 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
             return Err(HireError::NoEmployees);
         }
         // No room in the channel: a send waits until an employee takes the paper.
-        let (hand_off, in_hand) = bounded::<P>(0);
+        let (hand_off, hand_off_rx) = bounded::<P>(0);
         // One job, shared by the whole team.
         let job = Arc::new(job);
 
         let mut team = Vec::with_capacity(team_size);
         for e in 0..team_size {
-            let in_hand = in_hand.clone();
+            let hand_off_rx = hand_off_rx.clone();
             let job = Arc::clone(&job);
             let employee = thread::Builder::new()
                 .name(format!("employee {e}"))
                 .spawn(move || {
                     // Ends once the Sender is gone: the shutdown signal.
-                    for paper in in_hand {
+                    for paper in hand_off_rx {
                         job(paper);
                     }
                 })

@@ -1,8 +1,8 @@
-use super::{AssignError, HireError, Pool, Report, check_args};
-use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use super::{AssignError, HireError, Pool, Report, check_args, lock};
+use crossbeam_channel::{Receiver, Sender, bounded, select, unbounded};
 use std::sync::{Arc, Weak};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a test waits for something that must happen. A healthy run
 /// needs milliseconds; a deadlocked one fails here instead of hanging.
@@ -113,6 +113,58 @@ fn in_background<T: Send + 'static>(
         let _ = returned_tx.send((value, gone_home));
     });
     returned
+}
+
+/// Spins, yielding the processor, until `done()` holds; fails after
+/// `PATIENCE`. Not a sleep: it checks the very thing it waits for.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}");
+        thread::yield_now();
+    }
+}
+
+/// A paper that carries its own work. The work may capture an `Arc` of the
+/// pool: that is how a job can reach its own pool.
+type Work = Box<dyn FnOnce() + Send>;
+
+/// Says when it is dropped: at the very end of a thread that owns it first.
+struct SayWhenGone(Sender<()>);
+
+impl Drop for SayWhenGone {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
+    }
+}
+
+/// A manager thread that owns a gate and a pool, assigns a paper that the
+/// gate holds, then panics. `gate_after_pool` says which it binds last, and
+/// so drops first while unwinding. `escape` lets the employee go too, so a
+/// test can end a manager that is stuck. The receiver hears when the
+/// manager's thread has ended.
+fn a_manager_that_panics(gate_after_pool: bool, escape: Receiver<()>) -> Receiver<()> {
+    let (gone_tx, gone) = bounded(1);
+    thread::spawn(move || {
+        let _say_when_gone = SayWhenGone(gone_tx); // bound first, dropped last
+        let (gate, gate_rx) = unbounded::<()>();
+        let mut gate_before = Some(gate);
+        let pool = Pool::new(1, move |_paper: u32| {
+            select! {
+                recv(gate_rx) -> _ => {}
+                recv(escape) -> _ => {}
+            }
+        })
+        .expect("a team of one");
+        let _gate_after = if gate_after_pool {
+            gate_before.take()
+        } else {
+            None
+        };
+        let _ = pool.assign(0); // the employee now holds paper 0, at the gate
+        panic!("on purpose: the manager fails while its gate holds an employee");
+    });
+    gone
 }
 
 #[test]
@@ -262,8 +314,13 @@ fn shutdown_while_busy_finishes_what_was_handed_off_and_starts_nothing_after() {
         "shutdown returned while employees still held papers"
     );
 
-    // Let everyone finish: the three papers in hand, and paper 3 if it
-    // was on its way when the shutdown signal went out.
+    // Wait until the shutdown has taken the pool's Sender: from then on,
+    // no new paper gets in. Then let everyone finish: the three papers in
+    // hand, and paper 3 if it was on its way when the signal went out.
+    let watched = office.pool();
+    wait_until("shutdown never took the pool's Sender", || {
+        lock(&watched.hand_off).is_none()
+    });
     office.release(4);
     let (report, gone_home) = shutdown
         .recv_timeout(PATIENCE)
@@ -409,4 +466,170 @@ fn when_every_employee_has_quit_assign_hands_the_paper_back() {
     assert_eq!(taken, 2, "each employee took one paper, then quit");
     assert_eq!(back, 2);
     assert_eq!(report, Report { done: 0 });
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_manager_that_panics_drops_its_pool_and_waits_for_what_it_still_holds() {
+    // Gate bound before the pool: unwinding drops the pool first, and its
+    // drop waits for the employee the gate (not yet dropped) still holds.
+    let (escape, escape_rx) = unbounded::<()>();
+    let gone = a_manager_that_panics(false, escape_rx);
+    assert!(
+        gone.recv_timeout(CHANCE).is_err(),
+        "the pool's drop did not wait for the held employee"
+    );
+    drop(escape);
+    gone.recv_timeout(PATIENCE)
+        .expect("the manager never ended, even with the employee let go");
+
+    // Gate bound after the pool: it is dropped first, the employee goes,
+    // and the pool's drop returns.
+    let (_escape, escape_rx) = unbounded::<()>();
+    let gone = a_manager_that_panics(true, escape_rx);
+    gone.recv_timeout(PATIENCE)
+        .expect("the manager is stuck: was the gate dropped after the pool?");
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_job_that_shuts_down_its_own_pool_does_not_wait_for_itself() {
+    let pool: Arc<Pool<Work>> = Arc::new(Pool::new(2, |work: Work| work()).expect("a team of two"));
+    let (inside_tx, inside) = unbounded();
+    let (gate, gate_rx) = unbounded::<()>();
+    let own = Arc::clone(&pool);
+    let work: Work = Box::new(move || {
+        let _ = inside_tx.send(own.shutdown());
+        let _ = gate_rx.recv(); // holds this employee until the test lets go
+    });
+    assert!(pool.assign(work).is_ok(), "the pool refused the paper");
+
+    // Inside the job, shutdown waited for the other employee, not for its own.
+    let inside = inside
+        .recv_timeout(PATIENCE)
+        .expect("shutdown inside a job never returned, or panicked");
+    assert_eq!(inside.done, 0, "the job's own paper cannot be done yet");
+
+    // The job's employee was not forgotten: a shutdown from outside waits for it.
+    let (outside_tx, outside) = bounded(1);
+    let shut = Arc::clone(&pool);
+    thread::spawn(move || {
+        let _ = outside_tx.send(shut.shutdown());
+    });
+    assert!(
+        outside.recv_timeout(CHANCE).is_err(),
+        "shutdown returned while an employee still worked: its handle was lost"
+    );
+    drop(gate);
+    let outside = outside.recv_timeout(PATIENCE).expect("never returned");
+    assert_eq!(outside.done, 1);
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_job_that_shuts_down_its_pool_during_a_shutdown_does_not_tie_a_knot() {
+    let pool: Arc<Pool<Work>> = Arc::new(Pool::new(1, |work: Work| work()).expect("a team of one"));
+    let (go, go_rx) = unbounded::<()>();
+    let (inside_tx, inside) = unbounded();
+    let own = Arc::clone(&pool);
+    let work: Work = Box::new(move || {
+        let _ = go_rx.recv();
+        let _ = inside_tx.send(own.shutdown());
+    });
+    assert!(pool.assign(work).is_ok(), "the pool refused the paper");
+
+    // A shutdown from outside takes the list of the team and waits for the
+    // only employee, who is still at the paper.
+    let (outside_tx, outside) = bounded(1);
+    let shut = Arc::clone(&pool);
+    thread::spawn(move || {
+        let _ = outside_tx.send(shut.shutdown());
+    });
+    let deadline = Instant::now() + PATIENCE;
+    while pool.team.try_lock().is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "the shutdown never took the list"
+        );
+        thread::yield_now(); // a bounded spin on the very thing awaited
+    }
+
+    // Now the job shuts down its own pool. It must not wait for the list:
+    // its holder is waiting for this very employee.
+    drop(go);
+    inside
+        .recv_timeout(PATIENCE)
+        .expect("the job waited for a shutdown that waits for it");
+    outside
+        .recv_timeout(PATIENCE)
+        .expect("the shutdown from outside never returned");
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_job_that_drops_the_last_handle_on_its_pool_waits_for_the_others_only() {
+    let pool: Arc<Pool<Work>> = Arc::new(Pool::new(2, |work: Work| work()).expect("a team of two"));
+    // Paper A holds one employee at a gate.
+    let (holding_tx, holding) = unbounded();
+    let (gate, gate_rx) = unbounded::<()>();
+    let hold: Work = Box::new(move || {
+        let _ = holding_tx.send(());
+        let _ = gate_rx.recv();
+    });
+    assert!(pool.assign(hold).is_ok(), "the pool refused paper A");
+    holding
+        .recv_timeout(PATIENCE)
+        .expect("paper A was never started");
+
+    // Paper B, on the other employee, drops the pool once the test lets go
+    // of it, then says so.
+    let (go, go_rx) = unbounded::<()>();
+    let (dropped_tx, dropped) = unbounded();
+    let own = Arc::clone(&pool);
+    let drop_it: Work = Box::new(move || {
+        let _ = go_rx.recv();
+        drop(own);
+        let _ = dropped_tx.send(());
+    });
+    assert!(pool.assign(drop_it).is_ok(), "the pool refused paper B");
+    drop(pool); // paper B now holds the only handle on the pool
+    drop(go);
+
+    assert!(
+        dropped.recv_timeout(CHANCE).is_err(),
+        "the drop did not wait for the employee still at paper A"
+    );
+    drop(gate);
+    dropped
+        .recv_timeout(PATIENCE)
+        .expect("dropping its own pool killed the job's employee, or hung");
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_thread_that_joins_itself_panics() {
+    // Why the pool skips its own employee: a thread cannot wait for itself.
+    let (handle_tx, handle_rx) = bounded::<thread::JoinHandle<()>>(1);
+    let (said_tx, said) = bounded(1);
+    let itself = thread::spawn(move || {
+        let own = handle_rx.recv().expect("the test sends the handle");
+        let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| own.join()));
+        let message = joined.err().and_then(|payload| {
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|m| m.to_string()))
+        });
+        let _ = said_tx.send(message);
+    });
+    handle_tx
+        .send(itself)
+        .expect("the thread waits for its handle");
+    let message = said
+        .recv_timeout(PATIENCE)
+        .expect("joining itself never returned");
+    let message = message.expect("joining itself did not panic");
+    if cfg!(target_os = "linux") {
+        assert!(message.contains("Resource deadlock avoided"), "{message}");
+    }
 }

@@ -7,8 +7,8 @@ use crossbeam_channel::{SendError, SendTimeoutError, Sender, bounded};
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
+use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
 
 #[cfg(test)]
@@ -24,6 +24,9 @@ pub struct Pool<P, R = ()> {
     /// One handle per employee; the first shutdown empties it.
     team: Mutex<Vec<JoinHandle<()>>>,
     team_size: usize,
+    /// Each employee's thread id: a job that shuts down its own pool runs
+    /// on one of these threads, and no thread can wait for itself.
+    employees: Vec<ThreadId>,
     /// Papers finished, counted by the employees.
     done: Arc<AtomicU64>,
     /// `R` appears in no field yet; this tells the compiler it is used.
@@ -90,20 +93,20 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
             return Err(HireError::NoEmployees);
         }
         // No room in the channel: a send waits until an employee takes the paper.
-        let (hand_off, in_hand) = bounded::<P>(0);
+        let (hand_off, hand_off_rx) = bounded::<P>(0);
         // One job, shared by the whole team.
         let job = Arc::new(job);
         let done = Arc::new(AtomicU64::new(0));
 
         let mut team = Vec::with_capacity(team_size);
         for e in 0..team_size {
-            let in_hand = in_hand.clone();
+            let hand_off_rx = hand_off_rx.clone();
             let (job, done) = (Arc::clone(&job), Arc::clone(&done));
             let employee = thread::Builder::new()
                 .name(format!("employee {e}"))
                 .spawn(move || {
                     // Ends once every Sender is gone: the shutdown signal.
-                    for paper in in_hand {
+                    for paper in hand_off_rx {
                         job(paper);
                         done.fetch_add(1, Ordering::Relaxed);
                     }
@@ -112,11 +115,13 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
                 .expect("the operating system could not start a thread");
             team.push(employee);
         }
+        let employees = team.iter().map(|e| e.thread().id()).collect();
         // The pool keeps no Receiver of its own: only employees take papers.
         Ok(Pool {
             hand_off: Mutex::new(Some(hand_off)),
             team: Mutex::new(team),
             team_size,
+            employees,
             done,
             job_returns: PhantomData,
         })
@@ -180,23 +185,57 @@ impl<P, R> Pool<P, R> {
     /// for the whole team, and reports what it did. Calling it again (or
     /// from several threads) is fine: every call returns once the team has
     /// gone home, with the same report.
+    ///
+    /// Do not call it from one of the pool's own jobs, nor drop the pool
+    /// there. If a job does, the call never waits for the employee running
+    /// that job, and returns at once if another shutdown is already waiting
+    /// for the team; its report cannot count that job's paper.
     pub fn shutdown(&self) -> Report {
         // The pool's Sender goes: the shutdown signal. A new assign now gets
         // its paper back. An assign already sending holds a copy of the
         // Sender: the signal reaches the team once that paper is taken.
         drop(lock(&self.hand_off).take());
 
-        // Hold the lock while joining: a second shutdown waits here until
-        // the first has seen the whole team go home.
-        let mut team = lock(&self.team);
+        // Never shut down or drop a pool from its own job. If a job does it
+        // anyway, its employee must not wait for itself, nor for a shutdown
+        // that is waiting for it.
+        let me = thread::current().id();
+        let mut team = if self.employees.contains(&me) {
+            match self.team.try_lock() {
+                Ok(team) => team,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                // Another shutdown holds the list: it is joining the team,
+                // this employee included. Waiting for it would be a knot.
+                Err(TryLockError::WouldBlock) => return self.report(),
+            }
+        } else {
+            // Hold the lock while joining: a second shutdown waits here until
+            // the first has seen the whole team go home.
+            lock(&self.team)
+        };
+        let mut own = None;
         for employee in team.drain(..) {
-            // `join` fails only if the job panicked, and that employee has
-            // stopped already. Passing the panic on here could panic inside
-            // `drop`; a later step handles panics properly.
-            let _ = employee.join();
+            if employee.thread().id() == me {
+                // No thread can join itself. Keep the handle: a later
+                // shutdown, from outside the team, joins it.
+                own = Some(employee);
+                continue;
+            }
+            // `join` fails only if the job panicked, and that employee
+            // has stopped already. Passing the panic on here, or even
+            // dropping its payload (the job's value), could panic inside
+            // `drop`: it is leaked. A later step handles panics properly.
+            if let Err(payload) = employee.join() {
+                std::mem::forget(payload);
+            }
         }
-        // Every employee has been joined (now or by an earlier call), and a
-        // join makes everything that employee did visible here.
+        team.extend(own);
+        self.report()
+    }
+
+    /// The counts so far. After a shutdown has joined every employee, they
+    /// are final: a join makes everything that employee did visible here.
+    fn report(&self) -> Report {
         Report {
             done: self.done.load(Ordering::Relaxed),
         }
@@ -237,6 +276,9 @@ fn main() {
     };
     // `num_cpus::get()` is at least 1, so the hire cannot be refused.
     let pool = Pool::new(num_cpus::get(), job).expect("a team of at least one");
+    // Bound again after the pool, so it is dropped first: if anything below
+    // panics, the gate opens before the pool's drop waits for the team.
+    let open_gate = open_gate;
     let team_size = pool.team_size() as u32;
     println!("manager : hired {team_size} employees");
 
@@ -267,6 +309,9 @@ fn assign_and_say(pool: &Pool<u32>, paper: u32, timeout: Option<Duration>) {
     match assigned {
         Ok(()) => println!("manager : assigned paper {paper}"),
         // The paper is handed back: the manager still has it.
+        Err(AssignError::Timeout(paper)) if timeout == Some(Duration::ZERO) => {
+            println!("manager : paper {paper} came back, nobody was waiting for it")
+        }
         Err(AssignError::Timeout(paper)) => {
             println!("manager : paper {paper} came back, no employee took it in time")
         }

@@ -8,8 +8,8 @@ use std::any::Any;
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
+use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
 
 #[cfg(test)]
@@ -33,6 +33,9 @@ pub struct Pool<P, R = ()> {
     /// One handle per employee; the first shutdown empties it.
     team: Mutex<Vec<JoinHandle<()>>>,
     team_size: usize,
+    /// Each employee's thread id: a job that shuts down its own pool runs
+    /// on one of these threads, and no thread can wait for itself.
+    employees: Vec<ThreadId>,
     /// Papers finished, counted by the employees.
     done: Arc<AtomicU64>,
     /// Papers whose job panicked, counted by the employees.
@@ -83,13 +86,20 @@ impl Panicked {
     /// else (`std::panic::panic_any(42)`) is described as Rust's default
     /// panic hook describes it.
     fn from_payload(payload: Box<dyn Any + Send>) -> Panicked {
-        let message = match payload.downcast::<String>() {
-            Ok(message) => *message,
-            Err(payload) => match payload.downcast_ref::<&'static str>() {
-                Some(message) => message.to_string(),
-                None => "Box<dyn Any>".to_string(),
-            },
+        let message = if let Some(message) = payload.downcast_ref::<&'static str>() {
+            message.to_string()
+        } else if let Some(message) = payload.downcast_ref::<String>() {
+            message.clone()
+        } else {
+            "Box<dyn Any>".to_string()
         };
+        // The payload is a value of the job's making, and dropping it runs
+        // the job's code: it may panic too. Drop it where that is caught as
+        // well, so the employee survives it. (The payload of that second
+        // panic is leaked rather than dropped: its drop could panic again.)
+        if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+            std::mem::forget(again);
+        }
         Panicked { message }
     }
 }
@@ -152,7 +162,7 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
             return Err(HireError::NoEmployees);
         }
         // No room in the channel: a send waits until an employee takes the paper.
-        let (hand_off, in_hand) = bounded::<(Ticket, P)>(0);
+        let (hand_off, hand_off_rx) = bounded::<(Ticket, P)>(0);
         // ANCHOR: outcomes_channel
         // Unbounded: an employee never waits to report an outcome.
         let (report, outcomes) = unbounded::<Outcome<R>>();
@@ -164,7 +174,7 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
 
         let mut team = Vec::with_capacity(team_size);
         for e in 0..team_size {
-            let (in_hand, report) = (in_hand.clone(), report.clone());
+            let (hand_off_rx, report) = (hand_off_rx.clone(), report.clone());
             let (job, done) = (Arc::clone(&job), Arc::clone(&done));
             let panicked = Arc::clone(&panicked);
             let employee = thread::Builder::new()
@@ -172,7 +182,7 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
                 .spawn(move || {
                     // ANCHOR: employee
                     // Ends once every Sender is gone: the shutdown signal.
-                    for (ticket, paper) in in_hand {
+                    for (ticket, paper) in hand_off_rx {
                         // A panic in the job ends here, not the employee.
                         let result = panic::catch_unwind(AssertUnwindSafe(|| job(paper)))
                             .map_err(Panicked::from_payload);
@@ -191,11 +201,13 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
                 .expect("the operating system could not start a thread");
             team.push(employee);
         }
+        let employees = team.iter().map(|e| e.thread().id()).collect();
         // The pool keeps no Receiver of its own: only employees take papers.
         Ok(Pool {
             hand_off: Mutex::new(Some(hand_off)),
             team: Mutex::new(team),
             team_size,
+            employees,
             done,
             panicked,
             next_ticket: AtomicU64::new(0),
@@ -278,23 +290,57 @@ impl<P, R> Pool<P, R> {
     /// for the whole team, and reports what it did. Calling it again (or
     /// from several threads) is fine: every call returns once the team has
     /// gone home, with the same report.
+    ///
+    /// Do not call it from one of the pool's own jobs, nor drop the pool
+    /// there. If a job does, the call never waits for the employee running
+    /// that job, and returns at once if another shutdown is already waiting
+    /// for the team; its report cannot count that job's paper.
     pub fn shutdown(&self) -> Report {
         // The pool's Sender goes: the shutdown signal. A new assign now gets
         // its paper back. An assign already sending holds a copy of the
         // Sender: the signal reaches the team once that paper is taken.
         drop(lock(&self.hand_off).take());
 
-        // Hold the lock while joining: a second shutdown waits here until
-        // the first has seen the whole team go home.
-        let mut team = lock(&self.team);
+        // Never shut down or drop a pool from its own job. If a job does it
+        // anyway, its employee must not wait for itself, nor for a shutdown
+        // that is waiting for it.
+        let me = thread::current().id();
+        let mut team = if self.employees.contains(&me) {
+            match self.team.try_lock() {
+                Ok(team) => team,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                // Another shutdown holds the list: it is joining the team,
+                // this employee included. Waiting for it would be a knot.
+                Err(TryLockError::WouldBlock) => return self.report(),
+            }
+        } else {
+            // Hold the lock while joining: a second shutdown waits here until
+            // the first has seen the whole team go home.
+            lock(&self.team)
+        };
+        let mut own = None;
         for employee in team.drain(..) {
-            // The employees catch every panic of the job, so a job's panic
-            // never reaches `join`. Passing on anything else here could
-            // panic inside `drop`, so it is left alone.
-            let _ = employee.join();
+            if employee.thread().id() == me {
+                // No thread can join itself. Keep the handle: a later
+                // shutdown, from outside the team, joins it.
+                own = Some(employee);
+                continue;
+            }
+            // The employees catch every panic of the job itself, so a
+            // job's panic never reaches `join`. Should anything else, its
+            // payload is leaked: passing it on, or even dropping it, could
+            // panic inside `drop`.
+            if let Err(payload) = employee.join() {
+                std::mem::forget(payload);
+            }
         }
-        // Every employee has been joined (now or by an earlier call), and a
-        // join makes everything that employee did visible here.
+        team.extend(own);
+        self.report()
+    }
+
+    /// The counts so far. After a shutdown has joined every employee, they
+    /// are final: a join makes everything that employee did visible here.
+    fn report(&self) -> Report {
         Report {
             done: self.done.load(Ordering::Relaxed),
             panicked: self.panicked.load(Ordering::Relaxed),
