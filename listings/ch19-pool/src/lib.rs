@@ -11,26 +11,35 @@
 //!   employee finish the paper in hand, waits for the team and returns a
 //!   [`Report`].
 //!
+//! The examples that could wait start, on a hidden line, a watchdog that
+//! fails the example after ten seconds: a broken pool fails its doc tests
+//! instead of hanging them.
+//!
 //! ```
+//! # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
+//! use std::time::Duration;
 //! use ch19_pool::Pool;
 //!
 //! let pool = Pool::new(2, |text: &str| text.split_whitespace().count())?;
 //! let ticket = pool.assign("the manager hands off a paper")?;
-//! let report = pool.shutdown();
 //!
-//! let outcome = pool.outcomes().recv()?;
+//! let outcome = pool.outcomes().recv_timeout(Duration::from_secs(5))?;
 //! assert_eq!(outcome.ticket, ticket);
 //! assert_eq!(outcome.result, Ok(6));
-//! assert_eq!(report.done, 1);
+//! assert_eq!(pool.shutdown().done, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![deny(missing_docs)]
+
 use std::any::Any;
 use std::fmt;
+use std::io;
+use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle, ThreadId};
 use std::time::Duration;
 
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, bounded, unbounded};
@@ -53,9 +62,13 @@ mod tests;
 pub struct Pool<P, R = ()> {
     /// The manager's end of the rendezvous channel. `None` once shut down.
     hand_off: Mutex<Option<Sender<(Ticket, P)>>>,
-    /// One handle per employee; emptied by the first shutdown.
-    team: Mutex<Vec<JoinHandle<()>>>,
-    team_size: usize,
+    /// The employees' handles, until a shutdown takes them to join them.
+    team: Mutex<Team>,
+    /// Told when the shutdown that took the handles has joined them all.
+    gone_home: Condvar,
+    /// Each employee's thread. A job runs on one of them: a shutdown
+    /// called from a job must not wait for its own thread.
+    employees: Vec<ThreadId>,
     next_ticket: AtomicU64,
     /// Only the employees hold the other end: once they have all gone
     /// home, this channel is disconnected.
@@ -63,7 +76,13 @@ pub struct Pool<P, R = ()> {
     counts: Arc<Counts>,
 }
 
-/// Kept by the employees, read by `shutdown` after joining them.
+struct Team {
+    handles: Vec<JoinHandle<()>>,
+    /// A shutdown has taken the handles and is joining them.
+    joining: bool,
+}
+
+/// Kept by the employees, read by `shutdown`.
 #[derive(Default)]
 struct Counts {
     done: AtomicU64,
@@ -88,6 +107,9 @@ struct Counts {
 pub enum HireError {
     /// `team_size` was zero: nobody would ever take a paper.
     NoEmployees,
+    /// The operating system could not start an employee's thread. The
+    /// employees hired before it were sent home and waited for.
+    Spawn(io::ErrorKind),
 }
 
 /// Why a paper was not handed off. Either way, the paper comes back.
@@ -117,6 +139,7 @@ pub enum AssignError<P> {
 /// number, so numbers can have gaps; no number is ever given twice.
 ///
 /// ```
+/// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
 /// use ch19_pool::{Pool, Ticket};
 ///
 /// let pool = Pool::new(1, |_paper: u32| {})?;
@@ -130,6 +153,7 @@ pub struct Ticket(pub u64);
 /// What became of one paper: its job's result, or the panic that ended it.
 ///
 /// ```
+/// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
 /// use ch19_pool::Pool;
 ///
 /// let pool = Pool::new(1, |n: u32| n + 1)?;
@@ -150,6 +174,7 @@ pub struct Outcome<R> {
 /// The job panicked on a paper. The employee caught it and carried on.
 ///
 /// ```
+/// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
 /// use ch19_pool::{Panicked, Pool};
 ///
 /// let pool = Pool::new(1, |n: u32| if n == 13 { panic!("unlucky {n}") } else { n })?;
@@ -161,14 +186,15 @@ pub struct Outcome<R> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Panicked {
-    /// The panic message, if it was a `&str` or a `String`
-    /// (as with `panic!("...")`); otherwise `Box<dyn Any>`.
+    /// The panic message, if it was a `&str` or a `String` (as with
+    /// `panic!("...")`); otherwise the text `"Box<dyn Any>"`.
     pub message: String,
 }
 
 /// What the team did, as [`Pool::shutdown`] reports it.
 ///
 /// ```
+/// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
 /// use ch19_pool::{Pool, Report};
 ///
 /// let pool = Pool::new(2, |_paper: u32| {})?;
@@ -192,11 +218,10 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     /// Hires `team_size` employees, each running `job` on the papers it
     /// takes. The team shares one `job` (behind an `Arc`), hence `Sync`.
     ///
-    /// A team of zero is refused: every `assign` would wait forever.
-    ///
-    /// # Panics
-    ///
-    /// If the operating system cannot start a thread, as `thread::spawn`.
+    /// A team of zero is refused: every `assign` would wait forever. If
+    /// the operating system cannot start a thread, the employees already
+    /// hired are sent home and waited for, and the error is
+    /// [`HireError::Spawn`]: no thread is left behind.
     ///
     /// ```
     /// use ch19_pool::{HireError, Pool};
@@ -210,6 +235,19 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     where
         F: Fn(P) -> R + Send + Sync + 'static,
     {
+        Self::hire(team_size, job, |builder, employee| builder.spawn(employee))
+    }
+
+    /// `new`, with the way a thread is started passed in, so that a test
+    /// can make it fail.
+    fn hire<F>(
+        team_size: usize,
+        job: F,
+        mut spawn: impl FnMut(thread::Builder, Box<dyn FnOnce() + Send>) -> io::Result<JoinHandle<()>>,
+    ) -> Result<Self, HireError>
+    where
+        F: Fn(P) -> R + Send + Sync + 'static,
+    {
         if team_size == 0 {
             return Err(HireError::NoEmployees);
         }
@@ -219,20 +257,33 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
         let (report, outcomes) = unbounded();
         let job = Arc::new(job);
         let counts = Arc::new(Counts::default());
-        let team = (0..team_size)
-            .map(|number| {
-                let (papers, report) = (papers.clone(), report.clone());
-                let (job, counts) = (Arc::clone(&job), Arc::clone(&counts));
-                thread::Builder::new()
-                    .name(format!("employee {number}"))
-                    .spawn(move || employee(papers, &*job, report, &counts))
-                    .expect("the operating system could not start an employee")
-            })
-            .collect();
+        let mut handles = Vec::with_capacity(team_size);
+        for number in 0..team_size {
+            let (papers, report) = (papers.clone(), report.clone());
+            let (job, counts) = (Arc::clone(&job), Arc::clone(&counts));
+            let builder = thread::Builder::new().name(format!("employee {number}"));
+            match spawn(
+                builder,
+                Box::new(move || employee(papers, &*job, report, &counts)),
+            ) {
+                Ok(handle) => handles.push(handle),
+                Err(error) => {
+                    // The shutdown signal for those already hired; then
+                    // wait for them, so that none is left detached.
+                    drop(hand_off);
+                    handles.into_iter().for_each(join);
+                    return Err(HireError::Spawn(error.kind()));
+                }
+            }
+        }
         Ok(Pool {
             hand_off: Mutex::new(Some(hand_off)),
-            team: Mutex::new(team),
-            team_size,
+            employees: handles.iter().map(|handle| handle.thread().id()).collect(),
+            team: Mutex::new(Team {
+                handles,
+                joining: false,
+            }),
+            gone_home: Condvar::new(),
             next_ticket: AtomicU64::new(0),
             outcomes,
             counts,
@@ -247,7 +298,13 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     /// After shutdown, the paper is handed back in
     /// [`AssignError::ShutDown`].
     ///
+    /// # Deadlocks
+    ///
+    /// A job that assigns to its own pool can wait forever: if every
+    /// employee does it at once, nobody is left to take a paper.
+    ///
     /// ```
+    /// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
     /// use ch19_pool::Pool;
     ///
     /// let pool = Pool::new(2, |paper: u32| paper * 2)?;
@@ -277,13 +334,24 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     /// Otherwise it comes back at once. A timeout too large to add to
     /// the clock waits as long as [`assign`](Pool::assign).
     ///
+    /// # Deadlocks
+    ///
+    /// As with `assign`. And a timed assign that is waiting when
+    /// [`shutdown`](Pool::shutdown) begins keeps the shutdown signal from
+    /// reaching the team until it ends: the shutdown can be delayed by up
+    /// to the timeout, and the paper then comes back as `Timeout`, not
+    /// `ShutDown`.
+    ///
     /// ```
+    /// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
     /// use std::time::Duration;
     /// use ch19_pool::{AssignError, Pool};
     ///
     /// let (gate, wait_at_gate) = crossbeam_channel::bounded::<()>(0);
     /// let pool = Pool::new(1, move |_paper: &str| {
-    ///     let _ = wait_at_gate.recv(); // the employee is busy until let go
+    ///     // The employee is busy until let go (five seconds at most, so
+    ///     // that a broken pool fails this example instead of hanging it).
+    ///     let _ = wait_at_gate.recv_timeout(Duration::from_secs(5));
     /// })?;
     /// pool.assign("long report")?; // now the only employee is busy
     ///
@@ -291,7 +359,7 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     /// assert_eq!(memo, Err(AssignError::Timeout("memo")));
     ///
     /// drop(gate); // the employee finishes
-    /// pool.assign_timeout("memo", Duration::from_secs(10))?;
+    /// pool.assign_timeout("memo", Duration::from_secs(5))?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn assign_timeout(&self, paper: P, timeout: Duration) -> Result<Ticket, AssignError<P>> {
@@ -332,28 +400,34 @@ fn employee<P, R>(
         // AssertUnwindSafe: if the job panics, the employee drops what the
         // job left behind and never looks at it again.
         let result = panic::catch_unwind(AssertUnwindSafe(|| job(paper)));
-        let result = result.map_err(|payload| Panicked {
-            message: message_of(payload),
-        });
+        let result = result.map_err(panicked);
         let count = match &result {
             Ok(_) => &counts.done,
             Err(_) => &counts.panicked,
         };
         count.fetch_add(1, Ordering::Relaxed);
-        // Fails only if the pool is gone, and the pool waits for us first.
+        // Fails only if nobody can read outcomes any more: nothing to do.
         let _ = report.send(Outcome { ticket, result });
     }
 }
 
 /// The text of a panic, as the default panic hook would print it.
-fn message_of(payload: Box<dyn Any + Send>) -> String {
-    match payload.downcast::<&'static str>() {
-        Ok(text) => (*text).to_string(),
-        Err(payload) => match payload.downcast::<String>() {
-            Ok(text) => *text,
-            Err(_) => "Box<dyn Any>".to_string(),
-        },
+fn panicked(payload: Box<dyn Any + Send>) -> Panicked {
+    let message = if let Some(text) = payload.downcast_ref::<&'static str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "Box<dyn Any>".to_string()
+    };
+    // The payload is a value of the job's making: dropping it runs the
+    // job's code, which may panic too. Drop it where that panic is caught.
+    // The second panic's payload is leaked, not dropped: its drop could
+    // panic again, and this time nothing would catch it.
+    if let Err(again) = panic::catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        mem::forget(again);
     }
+    Panicked { message }
 }
 // ANCHOR_END: employee
 
@@ -368,7 +442,7 @@ impl<P, R> Pool<P, R> {
     /// # Ok::<(), ch19_pool::HireError>(())
     /// ```
     pub fn team_size(&self) -> usize {
-        self.team_size
+        self.employees.len()
     }
 
     /// Where each paper's [`Outcome`] arrives, in the order the employees
@@ -377,14 +451,23 @@ impl<P, R> Pool<P, R> {
     /// report, so outcomes nobody reads pile up in memory. Once the team
     /// has gone home and every outcome is read, `recv` returns `Err`.
     ///
+    /// # Deadlocks
+    ///
+    /// Reading outcomes until the channel ends (`for outcome in
+    /// pool.outcomes()`, `iter()`, or `recv()` once all are read) waits
+    /// forever before [`shutdown`](Pool::shutdown): the employees hold
+    /// the other end until they go home. Before shutdown, read as many
+    /// outcomes as you have tickets, or use `try_iter` or `recv_timeout`.
+    ///
     /// ```
+    /// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
     /// use ch19_pool::Pool;
     ///
     /// let pool = Pool::new(2, |n: u32| n % 2 == 0)?;
     /// for paper in 0..4 {
     ///     pool.assign(paper)?;
     /// }
-    /// pool.shutdown();
+    /// pool.shutdown(); // now `iter` ends once every outcome is read
     /// let evens = pool.outcomes().iter().filter(|o| o.result == Ok(true));
     /// assert_eq!(evens.count(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -398,10 +481,25 @@ impl<P, R> Pool<P, R> {
     /// handing off right now), then the manager waits for the team.
     /// Returns what the team did.
     ///
-    /// Calling it again (or dropping the pool) waits for the same team
-    /// and returns the same report.
+    /// Calling it again, or from several threads at once, is fine: every
+    /// call waits for the same team and returns the same report.
+    ///
+    /// Called from inside a job (on one of this pool's own employees), it
+    /// gives the shutdown signal but does not wait: no thread can wait
+    /// for itself. It returns the counts so far, which do not include the
+    /// calling job's paper. The manager's own `shutdown` (or the drop of
+    /// the pool) still waits for the whole team and reports everything.
+    ///
+    /// # Deadlocks
+    ///
+    /// It waits for every paper in hand. A job that waits for something
+    /// the manager would do only after `shutdown` returns waits forever,
+    /// and so does the manager. A timed assign still waiting when
+    /// `shutdown` begins delays it by up to its timeout (see
+    /// [`assign_timeout`](Pool::assign_timeout)).
     ///
     /// ```
+    /// # #[cfg(not(miri))] std::thread::spawn(|| { std::thread::sleep(std::time::Duration::from_secs(10)); eprintln!("the example did not finish in 10 s"); std::process::exit(101) });
     /// use ch19_pool::{Pool, Report};
     ///
     /// let pool = Pool::new(2, |_paper: u32| {})?;
@@ -415,15 +513,33 @@ impl<P, R> Pool<P, R> {
         // The shutdown signal: once the assigns in flight have dropped
         // their clones, no Sender is left and `for ... in papers` ends.
         drop(lock(&self.hand_off).take());
-        // Wait for the team. Holding the lock while joining makes a second
-        // caller wait for the same team instead of returning early.
+        if self.employees.contains(&thread::current().id()) {
+            // Called from a job. Waiting for the team would mean waiting
+            // for this very thread; the manager's shutdown waits instead.
+            return self.counts();
+        }
         let mut team = lock(&self.team);
-        for employee in team.drain(..) {
-            // An employee catches every panic of the job, so it returns
-            // normally; there is nothing to report if it did not.
-            let _ = employee.join();
+        if team.joining {
+            // Another shutdown is joining the team: wait until it has.
+            while team.joining {
+                team = self
+                    .gone_home
+                    .wait(team)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        } else {
+            // Take the handles and join them outside the lock.
+            let handles = mem::take(&mut team.handles);
+            team.joining = true;
+            drop(team);
+            let _joined = Joined(self);
+            handles.into_iter().for_each(join);
         }
         // The joins happen-before these loads: the counts are final.
+        self.counts()
+    }
+
+    fn counts(&self) -> Report {
         Report {
             done: self.counts.done.load(Ordering::Relaxed),
             panicked: self.counts.panicked.load(Ordering::Relaxed),
@@ -431,16 +547,56 @@ impl<P, R> Pool<P, R> {
     }
 }
 
-impl<P, R> Drop for Pool<P, R> {
-    /// Dropping the pool shuts it down: no employee is left detached.
+/// Dropped once a shutdown has joined the handles it took (or if it ever
+/// unwound instead): other shutdowns stop waiting.
+struct Joined<'a, P, R>(&'a Pool<P, R>);
+
+impl<P, R> Drop for Joined<'_, P, R> {
     fn drop(&mut self) {
-        self.shutdown();
+        lock(&self.0.team).joining = false;
+        self.0.gone_home.notify_all();
+    }
+}
+
+impl<P, R> Drop for Pool<P, R> {
+    /// Dropping the pool shuts it down and waits for every employee: no
+    /// thread is left detached.
+    ///
+    /// If the last owner of the pool is one of its own jobs (the pool is
+    /// dropped on an employee's thread, even while that job panics), the
+    /// drop waits for every other employee. The employee running that job
+    /// cannot wait for itself; it goes home as soon as its job returns.
+    ///
+    /// # Deadlocks
+    ///
+    /// The drop waits for every paper in hand, even while the manager is
+    /// unwinding from a panic. A job waiting for something the manager
+    /// would send hangs the drop, and with it the unwinding manager.
+    fn drop(&mut self) {
+        drop(lock(&self.hand_off).take()); // the shutdown signal
+        let me = thread::current().id();
+        // `&mut self`: no shutdown is running, nobody else can start one.
+        let handles = mem::take(&mut lock(&self.team).handles);
+        for handle in handles {
+            if handle.thread().id() != me {
+                join(handle);
+            }
+        }
     }
 }
 // ANCHOR_END: shutdown
 
-/// Locks a mutex. Nothing panics while holding these locks, but if
-/// something ever did, the data is still consistent: carry on.
+/// Waits for an employee to go home. An employee catches every panic of
+/// the job, so it returns normally. Should it not, its payload is leaked:
+/// passing it on, or even dropping it, could panic inside `drop`.
+fn join(employee: JoinHandle<()>) {
+    if let Err(payload) = employee.join() {
+        mem::forget(payload);
+    }
+}
+
+/// Locks a mutex. The code holding these locks does not panic, but if it
+/// ever did, the data would still be consistent: carry on.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -449,6 +605,12 @@ impl fmt::Display for HireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HireError::NoEmployees => f.write_str("a pool needs at least one employee"),
+            HireError::Spawn(kind) => {
+                write!(
+                    f,
+                    "the operating system could not start an employee: {kind}"
+                )
+            }
         }
     }
 }

@@ -3,15 +3,14 @@
 extern crate ch19_pool;
 extern crate num_cpus;
 
-use std::collections::BTreeMap;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use ch19_pool::{Outcome, Pool, Report, Ticket};
+use ch19_pool::{HireError, Outcome, Pool, Report, Ticket};
 
 #[cfg(test)]
 mod main_tests;
@@ -21,13 +20,17 @@ const USAGE: &str = "usage: cargo run -p ch19-pool -- <file or folder>...";
 // ANCHOR: main
 fn main() -> ExitCode {
     let paths = match check_args(std::env::args().skip(1)) {
-        Ok(paths) => paths,
+        Ok(Command::Count(paths)) => paths,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(usage) => {
             eprintln!("{usage}");
             return ExitCode::from(2);
         }
     };
-    let papers = match papers_under(&paths) {
+    let Papers { files, unreadable } = match papers_under(&paths) {
         Ok(papers) => papers,
         Err(error) => {
             eprintln!("error: {error}");
@@ -38,10 +41,19 @@ fn main() -> ExitCode {
     // One employee per logical CPU this program may run on.
     let team_size = num_cpus::get();
     let mut progress = Progress::new();
-    let tally = count_words(papers, team_size, |done, total| {
+    let counted = count_words(files, team_size, |done, total| {
         progress.show(done, total);
     });
     progress.finish();
+    let mut tally = match counted {
+        Ok(tally) => tally,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    // A folder that could not be read is a paper that failed.
+    tally.words.extend(unreadable);
 
     let mut total = 0;
     let mut failed = false;
@@ -59,7 +71,9 @@ fn main() -> ExitCode {
     }
     println!("{total:>7} words in total");
     let Report { done, panicked } = tally.report;
-    println!("manager : {team_size} employees went home: {done} papers done, {panicked} panicked");
+    let team = count(team_size as u64, "employee", "employees");
+    let done = count(done, "paper", "papers");
+    println!("manager : {team} went home: {done} done, {panicked} panicked");
     if failed {
         ExitCode::from(1)
     } else {
@@ -68,11 +82,28 @@ fn main() -> ExitCode {
 }
 // ANCHOR_END: main
 
-/// Paths to count words in; no paths, or anything that looks like a flag,
-/// is a usage error. (Name a file that starts with `-` as `./-file`.)
-fn check_args(args: impl Iterator<Item = String>) -> Result<Vec<PathBuf>, String> {
+/// "1 paper", "2 papers".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Command {
+    /// Count the words in every file under these paths.
+    Count(Vec<PathBuf>),
+    /// `--help` or `-h`: print the usage.
+    Help,
+}
+
+/// Paths to count words in; no paths, or anything else that looks like a
+/// flag, is a usage error. (Name a file that starts with `-` as `./-file`.)
+fn check_args(args: impl Iterator<Item = String>) -> Result<Command, String> {
     let mut paths = Vec::new();
     for arg in args {
+        if arg == "--help" || arg == "-h" {
+            return Ok(Command::Help);
+        }
         if arg.starts_with('-') {
             return Err(format!("error: unexpected argument `{arg}`; {USAGE}"));
         }
@@ -81,7 +112,7 @@ fn check_args(args: impl Iterator<Item = String>) -> Result<Vec<PathBuf>, String
     if paths.is_empty() {
         return Err(format!("error: no file or folder given; {USAGE}"));
     }
-    Ok(paths)
+    Ok(Command::Count(paths))
 }
 
 // ANCHOR: count_words
@@ -98,13 +129,9 @@ fn count_words(
     papers: Vec<PathBuf>,
     team_size: usize,
     mut progress: impl FnMut(usize, usize),
-) -> Tally {
+) -> Result<Tally, HireError> {
     let total = papers.len();
-    let pool = match Pool::new(team_size, |paper: PathBuf| words_in(&paper)) {
-        Ok(pool) => pool,
-        // Only a team of zero is refused; num_cpus::get() is at least 1.
-        Err(error) => panic!("cannot hire a team of {team_size}: {error}"),
-    };
+    let pool = Pool::new(team_size, |paper: PathBuf| words_in(&paper))?;
     let mut on_ticket = HashMap::new();
     let mut words = BTreeMap::new();
 
@@ -127,7 +154,7 @@ fn count_words(
         record(outcome, &mut on_ticket, &mut words);
         progress(words.len(), total);
     }
-    Tally { words, report }
+    Ok(Tally { words, report })
 }
 
 /// Files the outcome under the paper its ticket stands for.
@@ -147,7 +174,8 @@ fn record(
 }
 
 /// The job: the number of words in one file (runs of bytes between ASCII
-/// white space, so a file need not be UTF-8).
+/// white space, so a file need not be UTF-8). It reads the whole file into
+/// memory at once: simple, and fine for the files of this example.
 fn words_in(paper: &Path) -> io::Result<usize> {
     let bytes = fs::read(paper)?;
     let words = bytes.split(|byte| byte.is_ascii_whitespace());
@@ -155,39 +183,66 @@ fn words_in(paper: &Path) -> io::Result<usize> {
 }
 // ANCHOR_END: count_words
 
-/// Every file under `paths`, sorted, each once. A folder is read all the
-/// way down (symbolic links inside a folder are not followed). A path
-/// that does not exist is an error.
-fn papers_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut papers = Vec::new();
+/// The files to count, and the folders that could not be read.
+#[derive(Debug, Default)]
+struct Papers {
+    files: Vec<PathBuf>,
+    unreadable: Vec<(PathBuf, Result<usize, String>)>,
+}
+
+/// Every file under `paths`, sorted, each once, even if it is named
+/// twice in different ways (`notes/a.txt`, `./notes/a.txt`). A folder is
+/// read all the way down; inside a folder, only files and folders count:
+/// symbolic links and special files (pipes, devices) are skipped. A path
+/// that does not exist, or is neither a file nor a folder, is an error.
+fn papers_under(paths: &[PathBuf]) -> Result<Papers, String> {
+    let mut papers = Papers::default();
     for path in paths {
         let metadata = fs::metadata(path).map_err(|error| match error.kind() {
             io::ErrorKind::NotFound => format!("no such file or folder: {}", path.display()),
             _ => format!("{}: {error}", path.display()),
         })?;
         if metadata.is_dir() {
-            add_folder(path, &mut papers)
-                .map_err(|error| format!("{}: {error}", path.display()))?;
+            add_folder(path, &mut papers);
+        } else if metadata.is_file() {
+            papers.files.push(path.clone());
         } else {
-            papers.push(path.clone());
+            // Reading a pipe or a device could wait forever.
+            return Err(format!("not a file or folder: {}", path.display()));
         }
     }
-    papers.sort();
-    papers.dedup();
+    papers.files.sort();
+    // The same file under two names is counted once, under the first name
+    // in sorted order.
+    let mut seen = HashSet::new();
+    papers
+        .files
+        .retain(|file| seen.insert(fs::canonicalize(file).unwrap_or_else(|_| file.clone())));
     Ok(papers)
 }
 
-fn add_folder(folder: &Path, papers: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in fs::read_dir(folder)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            add_folder(&entry.path(), papers)?;
-        } else if kind.is_file() {
-            papers.push(entry.path());
+/// Adds the files under `folder`. A folder that cannot be read is noted,
+/// and the rest are still read.
+fn add_folder(folder: &Path, papers: &mut Papers) {
+    let entries = match fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) => {
+            let error = format!("cannot read the folder: {error}");
+            return papers.unreadable.push((folder.to_path_buf(), Err(error)));
+        }
+    };
+    for entry in entries {
+        let kind = entry.and_then(|entry| Ok((entry.file_type()?, entry.path())));
+        match kind {
+            Ok((kind, path)) if kind.is_dir() => add_folder(&path, papers),
+            Ok((kind, path)) if kind.is_file() => papers.files.push(path),
+            Ok(_) => {} // a symbolic link or a special file: skipped
+            Err(error) => {
+                let error = format!("cannot read the folder: {error}");
+                papers.unreadable.push((folder.to_path_buf(), Err(error)));
+            }
         }
     }
-    Ok(())
 }
 
 /// A progress line on stderr, only for runs longer than a second, at most

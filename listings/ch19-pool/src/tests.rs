@@ -10,14 +10,15 @@ use std::collections::HashMap;
 use std::sync::Once;
 use std::time::Instant;
 
-use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded, unbounded};
+use crossbeam_channel::{Receiver, Select, Sender, TryRecvError, bounded, unbounded};
 
 /// Bounds every wait for something that must happen: a deadlock fails
 /// the test instead of hanging it.
 const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must NOT happen. A correct
-/// pool never does it, however long we watch; a broken one does it at
-/// once, and this gives it every chance to.
+/// pool never does it, however long we watch; a broken one usually does
+/// it within microseconds, and this gives it every chance to. It is a
+/// bound, not a proof: a broken pool slower than this would pass.
 const CHANCE: Duration = Duration::from_millis(300);
 /// Slack allowed on top of a timeout, for a loaded machine.
 const MARGIN: Duration = Duration::from_secs(2);
@@ -45,7 +46,8 @@ struct Office {
     holding: Receiver<u64>,
     /// The `Held` papers finished so far.
     finished: Arc<Mutex<Vec<u64>>>,
-    /// One message per employee thread that has ended.
+    /// One message per employee thread that has ended, once it has taken
+    /// a paper (see `clock_in`).
     gone_home: Receiver<()>,
 }
 
@@ -151,7 +153,8 @@ fn quiet_panics_on_purpose() {
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| payload.downcast_ref::<&str>().copied());
-            if !text.is_some_and(|text| text.starts_with(ON_PURPOSE)) {
+            let on_purpose = text.is_some_and(|text| text.starts_with(ON_PURPOSE));
+            if !on_purpose && !payload.is::<Explosive>() {
                 default_hook(info);
             }
         }));
@@ -171,6 +174,41 @@ fn outcomes_by_ticket<R: std::fmt::Debug>(
         }
     }
     outcomes
+}
+
+/// Waits until an employee is blocked in `recv`, waiting for a paper.
+/// crossbeam's `Select` on the sending side is ready exactly then. Only
+/// the test hands off papers, so the employee stays there until it does.
+fn wait_until_an_employee_waits<P: Send + 'static, R: Send + 'static>(pool: &Pool<P, R>) {
+    let hand_off = pool.hand_off().expect("the pool is shut down");
+    let deadline = Instant::now() + PATIENCE;
+    let mut select = Select::new();
+    select.send(&hand_off);
+    loop {
+        select
+            .ready_deadline(deadline)
+            .expect("no employee came to wait for a paper");
+        if select.try_ready().is_ok() {
+            return;
+        }
+    }
+}
+
+/// Waits until `happened()` is true; fails the test after PATIENCE. For
+/// a state of the pool's insides that no channel reports (the tests are
+/// in the library's own module, so they can look).
+fn wait_until(what: &str, happened: impl Fn() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !happened() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        thread::yield_now();
+    }
+}
+
+/// How many tickets the pool has given out: a manager that has its
+/// ticket has cloned the Sender and let go of the lock.
+fn tickets_given<P, R>(pool: &Pool<P, R>) -> u64 {
+    pool.next_ticket.load(Ordering::Relaxed)
 }
 
 // ---------------------------------------------------------------------
@@ -206,19 +244,21 @@ fn work_on(paper: u64) -> u64 {
 const PAPERS: u64 = if cfg!(miri) { 200 } else { 100_000 };
 
 // ANCHOR: exactly_once
-fn every_outcome_arrives_exactly_once(team_size: usize) {
+fn every_outcome_arrives_exactly_once(team_size: usize, managers: u64) {
     let pool = Pool::new(team_size, work_on).unwrap();
+    // Each manager hands off its share of the papers, at the same time.
+    let share = PAPERS / managers;
+    let given: Vec<Vec<(Ticket, u64)>> = thread::scope(|scope| {
+        let pool = &pool;
+        let managers: Vec<_> = (0..managers)
+            .map(|m| scope.spawn(move || assign_all(pool, m * share..(m + 1) * share)))
+            .collect();
+        managers.into_iter().map(|m| m.join().unwrap()).collect()
+    });
     let mut paper_on_ticket = HashMap::new();
-    let mut last_ticket = None;
-    for paper in 0..PAPERS {
-        let ticket = pool.assign(paper).unwrap();
-        // Numbered in assignment order.
-        assert!(
-            Some(ticket) > last_ticket,
-            "{ticket:?} after {last_ticket:?}"
-        );
-        last_ticket = Some(ticket);
-        paper_on_ticket.insert(ticket, paper);
+    for (ticket, paper) in given.into_iter().flatten() {
+        let twice = paper_on_ticket.insert(ticket, paper);
+        assert_eq!(twice, None, "{ticket:?} given twice");
     }
     let report = pool.shutdown();
     assert_eq!(
@@ -239,38 +279,57 @@ fn every_outcome_arrives_exactly_once(team_size: usize) {
     }
 }
 
+/// One manager's share: its tickets rise in the order of its assigns.
+fn assign_all(pool: &Pool<u64, u64>, papers: std::ops::Range<u64>) -> Vec<(Ticket, u64)> {
+    let mut given: Vec<(Ticket, u64)> = Vec::new();
+    for paper in papers {
+        let ticket = pool.assign(paper).unwrap();
+        if let Some(&(last, _)) = given.last() {
+            assert!(ticket > last, "{ticket:?} after {last:?}");
+        }
+        given.push((ticket, paper));
+    }
+    given
+}
+
 #[test]
 #[cfg_attr(not(miri), ntest::timeout(60_000))]
 fn exactly_once_with_a_team_of_1() {
-    every_outcome_arrives_exactly_once(1);
+    every_outcome_arrives_exactly_once(1, 1);
 }
 // ANCHOR_END: exactly_once
 
 #[test]
 #[cfg_attr(not(miri), ntest::timeout(60_000))]
+fn exactly_once_with_4_managers_and_a_team_of_3() {
+    every_outcome_arrives_exactly_once(3, 4);
+}
+
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(60_000))]
 #[cfg_attr(miri, ignore = "Miri runs the team of 3 instead")]
 fn exactly_once_with_a_team_of_2() {
-    every_outcome_arrives_exactly_once(2);
+    every_outcome_arrives_exactly_once(2, 1);
 }
 
 #[test]
 #[cfg_attr(not(miri), ntest::timeout(60_000))]
 fn exactly_once_with_a_team_of_3() {
-    every_outcome_arrives_exactly_once(3);
+    every_outcome_arrives_exactly_once(3, 1);
 }
 
 #[test]
 #[cfg_attr(not(miri), ntest::timeout(60_000))]
 #[cfg_attr(miri, ignore = "Miri runs the teams of 1 and 3")]
 fn exactly_once_with_a_team_of_8() {
-    every_outcome_arrives_exactly_once(8);
+    every_outcome_arrives_exactly_once(8, 1);
 }
 
 #[test]
 #[cfg_attr(not(miri), ntest::timeout(60_000))]
 #[cfg_attr(miri, ignore = "Miri runs the teams of 1 and 3")]
 fn exactly_once_with_a_team_of_32() {
-    every_outcome_arrives_exactly_once(32);
+    every_outcome_arrives_exactly_once(32, 1);
 }
 
 #[test]
@@ -312,19 +371,15 @@ fn shutdown_while_busy_finishes_every_paper_in_hand_and_joins_the_team() {
             returned.recv_timeout(CHANCE).is_err(),
             "shutdown returned while employees held papers"
         );
-        // Meanwhile, the pool takes no new paper: it comes back. (Until
-        // shutdown has begun, a zero-timeout assign comes back as Timeout,
-        // because everyone is busy; we ask again until it says ShutDown.)
-        let deadline = Instant::now() + PATIENCE;
-        let mut paper = Paper::Quick(99);
-        loop {
-            match office.pool.assign_timeout(paper, Duration::ZERO) {
-                Err(AssignError::ShutDown(back)) => break assert_eq!(back, Paper::Quick(99)),
-                Err(AssignError::Timeout(back)) if Instant::now() < deadline => paper = back,
-                other => panic!("{other:?}"),
-            }
-            thread::yield_now();
-        }
+        // Meanwhile, the pool takes no new paper: it comes back at once.
+        // (Shutdown has begun once the pool's Sender is gone.)
+        wait_until("shutdown took the Sender", || {
+            office.pool.hand_off().is_none()
+        });
+        assert_eq!(
+            office.pool.assign(Paper::Quick(99)),
+            Err(AssignError::ShutDown(Paper::Quick(99)))
+        );
 
         office.release(3);
     });
@@ -351,29 +406,45 @@ fn shutdown_while_busy_finishes_every_paper_in_hand_and_joins_the_team() {
 
 #[test]
 #[cfg_attr(not(miri), ntest::timeout(10_000))]
-fn a_paper_being_handed_off_during_shutdown_is_finished_or_handed_back() {
-    // Either way, never lost: a second manager is handing off while the
-    // first shuts down.
+fn a_paper_being_handed_off_when_shutdown_begins_is_finished() {
+    // A second manager is handing off while the first shuts down: its
+    // paper is taken and done, not lost.
     let office = Office::hire(1);
     office.pool.assign(Paper::Held(0)).unwrap();
     office.wait_until_holding(1);
-    let (result, report) = thread::scope(|scope| {
-        let second = scope.spawn(|| office.pool.assign(Paper::Quick(1)));
-        let first = scope.spawn(|| office.pool.shutdown());
+    let (assigned_tx, assigned) = bounded(1);
+    let (returned_tx, returned) = bounded(1);
+    thread::scope(|scope| {
+        let pool = &office.pool;
+        scope.spawn(move || assigned_tx.send(pool.assign(Paper::Quick(1))).unwrap());
+        // Once it has its ticket, it holds a clone of the Sender.
+        wait_until("the second manager took a ticket", || {
+            tickets_given(pool) == 2
+        });
+        assert!(
+            assigned.recv_timeout(CHANCE).is_err(),
+            "assign returned while the only employee was held"
+        );
+        scope.spawn(move || returned_tx.send(pool.shutdown()).unwrap());
+        assert!(
+            returned.recv_timeout(CHANCE).is_err(),
+            "shutdown returned while the employee held a paper"
+        );
         office.release(1);
-        (second.join().unwrap(), first.join().unwrap())
     });
-    let outcomes = outcomes_by_ticket(&office.pool);
-    match result {
-        Ok(ticket) => {
-            assert_eq!(outcomes[&ticket].result, Ok(1));
-            assert_eq!(report.done, 2);
+    let ticket = assigned
+        .recv()
+        .unwrap()
+        .expect("the paper in flight was refused");
+    let report = returned.recv().unwrap();
+    assert_eq!(
+        report,
+        Report {
+            done: 2,
+            panicked: 0
         }
-        Err(error) => {
-            assert_eq!(error, AssignError::ShutDown(Paper::Quick(1)));
-            assert_eq!(report.done, 1);
-        }
-    }
+    );
+    assert_eq!(outcomes_by_ticket(&office.pool)[&ticket].result, Ok(1));
     assert_eq!(office.gone_home(), 1);
 }
 
@@ -592,8 +663,12 @@ fn a_waiting_assign_does_not_hold_up_another_manager() {
         let (stuck_tx, stuck) = bounded(1);
         let pool = &office.pool;
         scope.spawn(move || stuck_tx.send(pool.assign(Paper::Quick(1))).unwrap());
-        // The other manager waits: nobody is free. (CHANCE also lets it
-        // reach its send before we try ours.)
+        // The other manager has its ticket: it has been through the lock,
+        // and a pool that sends under the lock still holds it now.
+        wait_until("the other manager took a ticket", || {
+            tickets_given(pool) == 2
+        });
+        // It waits: nobody is free.
         assert!(stuck.recv_timeout(CHANCE).is_err());
 
         let timeout = Duration::from_millis(100);
@@ -621,20 +696,12 @@ fn a_zero_timeout_hands_off_only_to_an_employee_already_waiting() {
     assert_eq!(back, Err(AssignError::Timeout(Paper::Quick(1))));
     assert!(start.elapsed() < MARGIN, "a zero timeout waited");
 
-    // The employee finishes and comes back to wait for a paper. We cannot
-    // see the moment it starts waiting, so we ask again until it takes
-    // the paper; a zero timeout that never hands off fails at PATIENCE.
+    // The employee finishes and comes back to wait in `recv`: now the
+    // first zero-timeout assign is taken.
     office.release(1);
-    let deadline = Instant::now() + PATIENCE;
-    let mut paper = Paper::Quick(2);
-    let ticket = loop {
-        match office.pool.assign_timeout(paper, Duration::ZERO) {
-            Ok(ticket) => break ticket,
-            Err(AssignError::Timeout(back)) if Instant::now() < deadline => paper = back,
-            Err(error) => panic!("the idle employee never took it: {error:?}"),
-        }
-        thread::yield_now();
-    };
+    wait_until_an_employee_waits(&office.pool);
+    let ticket = office.pool.assign_timeout(Paper::Quick(2), Duration::ZERO);
+    let ticket = ticket.expect("the waiting employee did not take the paper");
     office.pool.shutdown();
     assert_eq!(outcomes_by_ticket(&office.pool)[&ticket].result, Ok(2));
 }
@@ -728,4 +795,312 @@ fn employees_are_named_so_a_panic_message_says_who() {
         let number = name.strip_prefix("employee ").expect("employee N");
         assert!(number.parse::<usize>().is_ok_and(|n| n < 3), "{name}");
     }
+}
+
+// ---------------------------------------------------------------------
+// A job that shuts down, or drops, its own pool
+// ---------------------------------------------------------------------
+
+/// A paper that is a piece of work: the job runs it. It can reach the
+/// pool it runs in.
+type Work = Box<dyn FnOnce() -> Option<Report> + Send>;
+
+/// A pool of `Work`, shared, with time cards; and one gate per paper.
+struct Desk {
+    /// First, so that a failing test lets every employee go before the
+    /// pool is dropped.
+    gates: Vec<Sender<()>>,
+    pool: Arc<Pool<Work, Option<Report>>>,
+    holding: Receiver<usize>,
+    holding_tx: Sender<usize>,
+    waits: Vec<Receiver<()>>,
+    gone_home: Receiver<()>,
+}
+
+impl Desk {
+    fn hire(team_size: usize) -> Desk {
+        let (gone_home_tx, gone_home) = unbounded();
+        let job = move |work: Work| {
+            clock_in(&gone_home_tx);
+            work()
+        };
+        let (gates, waits) = (0..team_size).map(|_| unbounded()).unzip();
+        let (holding_tx, holding) = unbounded();
+        Desk {
+            gates,
+            pool: Arc::new(Pool::new(team_size, job).unwrap()),
+            holding,
+            holding_tx,
+            waits,
+            gone_home,
+        }
+    }
+
+    /// Paper `n`: says it is held, waits at gate `n`, then does `then`.
+    fn held(&self, n: usize, then: impl FnOnce() -> Option<Report> + Send + 'static) -> Work {
+        let (holding, wait) = (self.holding_tx.clone(), self.waits[n].clone());
+        Box::new(move || {
+            holding.send(n).unwrap();
+            // Err only once the test has dropped the gate.
+            let _ = wait.recv();
+            then()
+        })
+    }
+
+    /// Hands off one held paper per employee and waits until the whole
+    /// team holds them: every employee has clocked in.
+    fn hold_everyone(&self, first: Work) -> Ticket {
+        let handed_off = |work| self.pool.assign(work).ok().expect("a paper was refused");
+        let ticket = handed_off(first);
+        for n in 1..self.pool.team_size() {
+            handed_off(self.held(n, || None));
+        }
+        for _ in 0..self.pool.team_size() {
+            self.holding.recv_timeout(PATIENCE).unwrap();
+        }
+        ticket
+    }
+
+    fn release(&self, n: usize) {
+        self.gates[n].send(()).unwrap();
+    }
+}
+
+// ANCHOR: shutdown_from_a_job
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+fn a_job_that_shuts_down_its_own_pool_gives_the_signal_without_waiting() {
+    let desk = Desk::hire(2);
+    let pool = Arc::downgrade(&desk.pool);
+    let ticket = desk.hold_everyone(desk.held(0, move || {
+        Some(pool.upgrade().expect("the pool").shutdown())
+    }));
+
+    // Paper 0's job shuts down its pool while paper 1 is still held. It
+    // must not wait for the team: its own thread is part of it.
+    desk.release(0);
+    let outcome = desk.pool.outcomes().recv_timeout(PATIENCE);
+    let outcome = outcome.expect("the job's shutdown waited for the team");
+    assert_eq!(outcome.ticket, ticket);
+    // The counts so far: paper 0 was still in hand, paper 1 held.
+    assert_eq!(outcome.result, Ok(Some(Report::default())));
+
+    // The shutdown signal was given: a new paper comes back.
+    let back = desk.pool.assign(Box::new(|| None));
+    assert!(matches!(back, Err(AssignError::ShutDown(_))));
+
+    // The manager's shutdown waits for the whole team and reports all.
+    desk.release(1);
+    let report = desk.pool.shutdown();
+    assert_eq!(
+        report,
+        Report {
+            done: 2,
+            panicked: 0
+        }
+    );
+    assert_eq!(
+        desk.gone_home.try_iter().count(),
+        2,
+        "an employee was not joined"
+    );
+}
+// ANCHOR_END: shutdown_from_a_job
+
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+fn a_manager_and_a_job_shutting_down_at_once_do_not_wait_for_each_other() {
+    let desk = Desk::hire(2);
+    let pool = Arc::downgrade(&desk.pool);
+    let ticket = desk.hold_everyone(desk.held(0, move || {
+        Some(pool.upgrade().expect("the pool").shutdown())
+    }));
+
+    let (returned_tx, returned) = bounded(1);
+    let pool = Arc::clone(&desk.pool);
+    thread::spawn(move || returned_tx.send(pool.shutdown()).unwrap());
+    // The manager's shutdown waits for the held papers. CHANCE also gives
+    // it every chance to be joining the team before the job calls.
+    assert!(returned.recv_timeout(CHANCE).is_err());
+
+    desk.release(0);
+    let outcome = desk.pool.outcomes().recv_timeout(PATIENCE);
+    let outcome = outcome.expect("the job's shutdown waited for the manager's");
+    assert_eq!(outcome.ticket, ticket);
+
+    desk.release(1);
+    let report = returned.recv_timeout(PATIENCE).unwrap();
+    assert_eq!(
+        report,
+        Report {
+            done: 2,
+            panicked: 0
+        }
+    );
+    assert_eq!(
+        desk.gone_home.try_iter().count(),
+        2,
+        "an employee was not joined"
+    );
+}
+
+/// When dropped, sends how many time cards had arrived by then, and
+/// whether its thread was unwinding from a panic.
+struct CountOnDrop {
+    cards: Receiver<()>,
+    count: Sender<(usize, bool)>,
+}
+
+impl Drop for CountOnDrop {
+    fn drop(&mut self) {
+        let cards = self.cards.try_iter().count();
+        let _ = self.count.send((cards, thread::panicking()));
+    }
+}
+
+/// A job holds the last owner of its pool and drops it, by returning or
+/// while it panics. The drop must neither abort nor panic, and must wait
+/// for every other employee; the employee running the job goes home
+/// right after.
+fn a_job_drops_the_last_owner_of_its_pool(panics: bool) {
+    quiet_panics_on_purpose();
+    let desk = Desk::hire(3);
+    let (count_tx, count) = bounded(1);
+    let counter = CountOnDrop {
+        cards: desk.gone_home.clone(),
+        count: count_tx,
+    };
+    let last_owner = Arc::clone(&desk.pool);
+    desk.hold_everyone(desk.held(0, move || {
+        // Declared first, so dropped last: it counts once the pool's drop
+        // has returned.
+        let _counter = counter;
+        let pool = last_owner;
+        if panics {
+            let _pool = pool; // dropped as the panic unwinds
+            panic!("{ON_PURPOSE}: a job panics with the last owner of its pool");
+        }
+        drop(pool);
+        None
+    }));
+    // Papers 1 and 2 are finished; then the job's `Arc` is the last one.
+    desk.release(1);
+    desk.release(2);
+    let Desk {
+        gates,
+        pool,
+        gone_home,
+        ..
+    } = desk;
+    drop(pool);
+    gates[0].send(()).unwrap();
+
+    let (cards, unwinding) = count.recv_timeout(PATIENCE).expect("the job never ended");
+    assert_eq!(unwinding, panics, "the pool's drop panicked");
+    assert_eq!(cards, 2, "the drop did not wait for the other employees");
+    // The employee that dropped the pool goes home as its job returns.
+    gone_home
+        .recv_timeout(PATIENCE)
+        .expect("the employee that dropped the pool never went home");
+}
+
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+fn a_pool_dropped_by_its_own_job_waits_for_the_other_employees() {
+    a_job_drops_the_last_owner_of_its_pool(false);
+}
+
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+fn a_pool_dropped_while_its_own_job_panics_does_not_abort() {
+    a_job_drops_the_last_owner_of_its_pool(true);
+}
+
+// ---------------------------------------------------------------------
+// A panic payload that panics when dropped; a failed hire
+// ---------------------------------------------------------------------
+
+/// A panic payload whose drop panics too.
+struct Explosive;
+
+impl Drop for Explosive {
+    fn drop(&mut self) {
+        panic!("{ON_PURPOSE}: the payload's drop panics");
+    }
+}
+
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+#[cfg_attr(
+    miri,
+    ignore = "leaks the second panic's payload on purpose, which Miri reports"
+)]
+fn a_payload_whose_drop_panics_is_still_one_panicked_outcome() {
+    quiet_panics_on_purpose();
+    let pool = Pool::new(1, |paper: u64| {
+        if paper == 0 {
+            panic::panic_any(Explosive);
+        }
+        paper
+    })
+    .unwrap();
+    let torn = pool.assign(0).unwrap();
+    // The one employee is still there: it takes the next paper.
+    let next = pool.assign_timeout(1, PATIENCE);
+    let next = next.expect("the employee died of the payload's drop");
+    assert_eq!(
+        pool.shutdown(),
+        Report {
+            done: 1,
+            panicked: 1
+        }
+    );
+    let outcomes = outcomes_by_ticket(&pool);
+    assert_eq!(outcomes.len(), 2);
+    let message = "Box<dyn Any>".to_string();
+    assert_eq!(outcomes[&torn].result, Err(Panicked { message }));
+    assert_eq!(outcomes[&next].result, Ok(1));
+}
+
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+fn a_failed_hire_waits_for_the_employees_already_hired() {
+    // The third thread cannot be started. Each thread that is started
+    // runs the employee, then waits at the gate, then says it has ended.
+    let (gate, wait) = unbounded::<()>();
+    let (ended_tx, ended) = unbounded();
+    let (returned_tx, returned) = bounded(1);
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut started = 0;
+            let spawn = |builder: thread::Builder, employee: Box<dyn FnOnce() + Send>| {
+                started += 1;
+                if started == 3 {
+                    return Err(io::Error::other("no more threads"));
+                }
+                let (wait, ended) = (wait.clone(), ended_tx.clone());
+                builder.spawn(move || {
+                    employee();
+                    let _ = wait.recv();
+                    ended.send(()).unwrap();
+                })
+            };
+            let hired = Pool::<u64>::hire(4, |_paper| {}, spawn);
+            returned_tx.send(hired.err()).unwrap();
+        });
+        // The two already hired got the shutdown signal; `new` waits for
+        // them, and they wait at the gate.
+        assert!(
+            returned.recv_timeout(CHANCE).is_err(),
+            "new returned without waiting for the employees it had hired"
+        );
+        drop(gate);
+    });
+    let error = returned.recv().unwrap();
+    assert_eq!(error, Some(HireError::Spawn(io::ErrorKind::Other)));
+    assert_eq!(ended.try_iter().count(), 2);
+    assert_eq!(
+        HireError::Spawn(io::ErrorKind::Other).to_string(),
+        "the operating system could not start an employee: other error"
+    );
 }
