@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use support::book_root;
 use support::cargo::target_dir;
-use support::compare::{RUN_LIMIT, compare, run_pinned};
+use support::compare::{compare, expect_usage_error, run_pinned};
 use support::guards::listing_crates;
 use support::process::{expect_success, run_bounded};
 
@@ -33,7 +33,7 @@ fn every_go_companion_prints_what_its_rust_twin_recorded() {
     let mut failures = Vec::new();
     for (listing, source) in companions() {
         let program = build(&listing, &source);
-        let fresh = run_pinned(&mut Command::new(&program));
+        let fresh = run_pinned(&program, &[]);
         let recording = book_root()
             .join("listings")
             .join(&listing)
@@ -55,17 +55,7 @@ fn every_go_companion_rejects_arguments_it_does_not_understand() {
     }
     for (listing, source) in companions() {
         let program = build(&listing, &source);
-        let output = run_bounded(Command::new(&program).arg("--team=many"), RUN_LIMIT);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{listing} (Go): exit code");
-        assert!(
-            output.stdout.is_empty(),
-            "{listing} (Go) did work despite a bad argument"
-        );
-        assert!(
-            stderr.contains("usage"),
-            "{listing} (Go): no usage line in {stderr:?}"
-        );
+        expect_usage_error(&format!("{listing} (Go)"), &program);
     }
 }
 

@@ -5,11 +5,11 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use support::book_root;
 use support::guards::{Problem, check_book};
 use support::render::render_html;
+use support::{book_root, copy_tree};
 
 #[test]
 fn the_book_has_no_silent_problems() {
@@ -222,17 +222,5 @@ impl Fixture {
         let path = self.root().join(file);
         fs::create_dir_all(path.parent().expect("a file in a folder")).expect("a folder");
         fs::write(path, text).expect("a writable fixture");
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in fs::read_dir(from).expect("a fixture folder").flatten() {
-        let target: PathBuf = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            fs::create_dir_all(&target).expect("a folder");
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("a copy");
-        }
     }
 }

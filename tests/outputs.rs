@@ -22,13 +22,11 @@
 mod support;
 
 use std::fs;
-use std::process::Command;
 
 use support::book_root;
 use support::cargo::built_listings;
-use support::compare::{RUN_LIMIT, compare, recorded_args, run_pinned};
+use support::compare::{compare, expect_usage_error, recorded_args, run_pinned};
 use support::guards::listing_crates;
-use support::process::run_bounded;
 
 #[test]
 fn every_listing_still_prints_what_its_recording_shows() {
@@ -55,11 +53,7 @@ fn every_listing_still_prints_what_its_recording_shows() {
             false => format!("{command} -- {}", args.join(" ")),
         };
         // Arguments name paths relative to the top of the repository.
-        let fresh = run_pinned(
-            Command::new(executable)
-                .args(&args)
-                .current_dir(book_root()),
-        );
+        let fresh = run_pinned(executable, &args);
         if to_record(&listing) {
             let text = format!("{command}\n{fresh}");
             fs::write(&recording, text).expect("a writable output.txt");
@@ -88,22 +82,7 @@ fn every_listing_still_prints_what_its_recording_shows() {
 #[test]
 fn every_listing_rejects_arguments_it_does_not_understand() {
     for (listing, executable) in &built_listings().executables {
-        let output = run_bounded(Command::new(executable).arg("--team=many"), RUN_LIMIT);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{listing}: exit code for a bad argument"
-        );
-        assert!(
-            output.stdout.is_empty(),
-            "{listing} did work despite a bad argument"
-        );
-        assert!(
-            stderr.contains("usage"),
-            "{listing}: no usage line in {stderr:?}"
-        );
-        assert!(!stderr.contains("panicked"), "{listing} panicked: {stderr}");
+        expect_usage_error(listing, executable);
     }
 }
 

@@ -11,14 +11,14 @@
 mod support;
 
 use std::fs;
-use std::path::Path;
+
 use std::time::Duration;
 
-use support::book_root;
 use support::cargo::{cargo, target_dir};
 use support::compare::recorded_args;
 use support::guards::listing_crates;
 use support::process::{expect_success, run_bounded};
+use support::{book_root, copy_tree};
 
 const BUILD_LIMIT: Duration = Duration::from_secs(900);
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -30,7 +30,8 @@ fn every_listing_builds_and_runs_when_copied_out_alone() {
     for listing in listings {
         let workshop = tempfile::tempdir().expect("a temporary folder");
         let copy = workshop.path().join(&listing);
-        copy_listing(&book_root().join("listings").join(&listing), &copy);
+        // The listing's own files: everything but build output.
+        copy_tree(&book_root().join("listings").join(&listing), &copy);
         fs::copy(book_root().join("Cargo.lock"), copy.join("Cargo.lock")).expect("a lock file");
 
         let manifest = fs::read_to_string(copy.join("Cargo.toml")).expect("a manifest");
@@ -69,21 +70,6 @@ fn every_listing_builds_and_runs_when_copied_out_alone() {
                 },
             );
             expect_success(&format!("{listing}: cargo {}", args.join(" ")), &output);
-        }
-    }
-}
-
-/// Copies the listing's own files: everything but build output.
-fn copy_listing(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("a folder");
-    for entry in fs::read_dir(from).expect("a listing folder").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            if entry.file_name() != "target" {
-                copy_listing(&entry.path(), &target);
-            }
-        } else {
-            fs::copy(entry.path(), &target).expect("a copy");
         }
     }
 }

@@ -11,12 +11,14 @@
 //! Any other difference (a word, a count, a missing or extra line) fails.
 
 use std::collections::BTreeMap;
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use regex::Regex;
 
+use super::book_root;
 use super::process::{expect_success, run_bounded};
 
 /// The CPU count of the machine the outputs were recorded on.
@@ -27,9 +29,10 @@ pub const RUN_LIMIT: Duration = Duration::from_secs(30);
 static EMPLOYEE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"employee \d+").expect("a valid regex"));
 
-/// Runs `program` (with its arguments) on `PINNED_CPUS` CPUs, so that its
-/// team size is the recording machine's, and returns what it printed.
-pub fn run_pinned(program: &mut Command) -> String {
+/// Runs `program` with `args` on `PINNED_CPUS` CPUs, so that its team size
+/// is the recording machine's, and returns what it printed. It runs from the
+/// top of the repository, which is where recorded paths start.
+pub fn run_pinned(program: &Path, args: &[String]) -> String {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     assert!(
         cpus >= PINNED_CPUS,
@@ -39,19 +42,11 @@ pub fn run_pinned(program: &mut Command) -> String {
     command
         .arg("--cpu-list")
         .arg(format!("0-{}", PINNED_CPUS - 1))
-        .arg(program.get_program())
-        .args(program.get_args());
-    if let Some(dir) = program.get_current_dir() {
-        command.current_dir(dir);
-    }
-    for (key, value) in program.get_envs() {
-        match value {
-            Some(value) => command.env(key, value),
-            None => command.env_remove(key),
-        };
-    }
+        .arg(program)
+        .args(args)
+        .current_dir(book_root());
     let output = run_bounded(&mut command, RUN_LIMIT);
-    expect_success(&format!("{program:?}"), &output);
+    expect_success(&format!("{}", program.display()), &output);
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -119,4 +114,26 @@ pub fn recorded_args(listing: &str, first_line: &str) -> Vec<String> {
         .split_whitespace()
         .map(str::to_owned)
         .collect()
+}
+
+/// Runs `program` with an argument no listing understands, and checks the
+/// answer every listing gives: exit code 2, a usage line on stderr, no work
+/// done and no panic.
+pub fn expect_usage_error(what: &str, program: &Path) {
+    let output: Output = run_bounded(Command::new(program).arg("--team=many"), RUN_LIMIT);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{what}: exit code for a bad argument"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "{what} did work despite a bad argument"
+    );
+    assert!(
+        stderr.contains("usage"),
+        "{what}: no usage line in {stderr:?}"
+    );
+    assert!(!stderr.contains("panicked"), "{what} panicked: {stderr}");
 }

@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::expand::expand_chapters;
 use super::fences::{CodeBlock, code_blocks};
+use super::files_under;
 
 /// One thing the pipeline would otherwise render or test without complaint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -353,29 +354,6 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter(|f| f.extension().is_some_and(|e| e == "md"))
         .collect()
-}
-
-/// Every file under `dir`, skipping build output (`target/`).
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        let Ok(entries) = fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                if entry.file_name() != "target" {
-                    pending.push(path);
-                }
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 fn read(path: &Path) -> String {

@@ -11,6 +11,8 @@ use std::sync::{Arc, LazyLock, Mutex};
 use regex::Regex;
 
 use mdbook_driver::MDBook;
+
+use super::files_under;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
@@ -45,28 +47,23 @@ pub fn render_html(book_root: &Path, out: &Path) -> Rendered {
         ..Rendered::default()
     };
     let mut pages = BTreeMap::new();
-    let mut pending = vec![out.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
-                rendered.pages += 1;
-                let html = fs::read_to_string(&path).unwrap_or_default();
-                pages.insert(path.clone(), html.clone());
-                for (index, line) in html.lines().enumerate() {
-                    if line.contains("{{#") {
-                        rendered.leftover_links.push(format!(
-                            "{}:{}: {}",
-                            path.display(),
-                            index + 1,
-                            line.trim()
-                        ));
-                    }
-                }
+    for path in files_under(out) {
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        rendered.pages += 1;
+        let html = fs::read_to_string(&path).unwrap_or_default();
+        for (index, line) in html.lines().enumerate() {
+            if line.contains("{{#") {
+                rendered.leftover_links.push(format!(
+                    "{}:{}: {}",
+                    path.display(),
+                    index + 1,
+                    line.trim()
+                ));
             }
         }
+        pages.insert(path, html);
     }
     rendered.broken_links = broken_links(out, &pages);
     rendered
