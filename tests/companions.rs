@@ -14,6 +14,7 @@ mod support;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use support::book_root;
@@ -31,12 +32,11 @@ fn every_go_companion_prints_what_its_rust_twin_recorded() {
         return;
     }
     let mut failures = Vec::new();
-    for (listing, source) in companions() {
-        let program = build(&listing, &source);
-        let fresh = run_pinned(&program, &[]);
+    for (listing, program) in built_companions() {
+        let fresh = run_pinned(program, &[]);
         let recording = book_root()
             .join("listings")
-            .join(&listing)
+            .join(listing)
             .join("output.txt");
         let recorded = fs::read_to_string(&recording).expect("the Rust twin's output.txt");
         // The first line is the Rust command; the rest is what both print.
@@ -53,9 +53,8 @@ fn every_go_companion_rejects_arguments_it_does_not_understand() {
     if !go_is_available() {
         return;
     }
-    for (listing, source) in companions() {
-        let program = build(&listing, &source);
-        expect_usage_error(&format!("{listing} (Go)"), &program);
+    for (listing, program) in built_companions() {
+        expect_usage_error(&format!("{listing} (Go)"), program);
     }
 }
 
@@ -116,6 +115,22 @@ fn companions() -> Vec<(String, PathBuf)> {
         })
         .filter(|(_, source)| source.join("go.mod").is_file())
         .collect()
+}
+
+/// Every companion, built once per test process: the tests run at the same
+/// time, and two builds writing one program while another test runs it
+/// would fail with "text file busy".
+fn built_companions() -> &'static [(String, PathBuf)] {
+    static BUILT: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        companions()
+            .into_iter()
+            .map(|(listing, source)| {
+                let program = build(&listing, &source);
+                (listing, program)
+            })
+            .collect()
+    })
 }
 
 /// Builds one companion into `target/go-companions/` and returns the program.
