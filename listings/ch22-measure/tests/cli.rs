@@ -1,0 +1,119 @@
+//! The command as a user runs it: usage errors, a quick measurement, and
+//! `--render` giving the same files from the same measurements.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ch22-measure"))
+        .args(args)
+        .output()
+        .expect("the program starts")
+}
+
+/// A fresh folder of this test's own.
+fn folder(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ch22-measure-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("a temporary folder");
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn a_bad_argument_is_a_usage_error() {
+    for args in [
+        &["--team=many"][..],
+        &["--repeats", "zero"],
+        &["--render", "--quick"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}: did work");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("usage: cargo run --release -p ch22-measure"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn help_names_every_pool() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let stdout = text(&output.stdout);
+    for pool in [
+        "straight",
+        "in-tray",
+        "std-rendezvous",
+        "rust-book",
+        "capstone",
+        "threadpool",
+        "rayon",
+        "go",
+    ] {
+        assert!(stdout.contains(&format!("  {pool} ")), "{pool}");
+    }
+}
+
+#[test]
+#[ntest::timeout(10_000)]
+fn rendering_without_measurements_fails_cleanly() {
+    let dir = folder("empty");
+    let output = run(&["--render", "--out", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("cannot read") && stderr.contains("measurements.json"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+#[ntest::timeout(60_000)]
+fn a_quick_run_writes_the_results_and_render_writes_them_again() {
+    let dir = folder("quick");
+    let out = dir.to_str().expect("a UTF-8 path");
+    let measured = run(&[
+        "--quick",
+        "--out",
+        out,
+        "--pools",
+        "straight,capstone",
+        "--work",
+        "empty,1us",
+    ]);
+    assert!(measured.status.success(), "{}", text(&measured.stderr));
+    let read = |name: &str| fs::read_to_string(dir.join(name)).expect(name);
+    let (json, table, chart) = (
+        read("measurements.json"),
+        read("table.md"),
+        read("chart.svg"),
+    );
+    assert!(json.contains("\"pool\": \"capstone\""));
+    assert_eq!(
+        table.lines().filter(|line| line.starts_with("| ")).count(),
+        1 + 4
+    );
+    assert!(table.contains("A --quick run: these numbers say nothing."));
+    assert!(chart.starts_with("<svg "));
+    assert!(!chart.lines().any(|line| line.trim().is_empty()));
+
+    // Render twice from those measurements: the same files, the same words.
+    let first = run(&["--render", "--out", out]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!((read("table.md"), read("chart.svg")), (table, chart));
+    let second = run(&["--render", "--out", out]);
+    assert_eq!(text(&first.stdout), text(&second.stdout));
+    assert_eq!(read("measurements.json"), json, "render measures nothing");
+    let _ = fs::remove_dir_all(&dir);
+}
