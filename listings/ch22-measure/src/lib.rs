@@ -10,6 +10,7 @@ pub mod pools;
 pub mod report;
 pub mod results;
 pub mod svg;
+pub mod switches;
 pub mod work;
 
 mod stats;

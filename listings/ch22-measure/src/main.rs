@@ -8,6 +8,7 @@ use std::process::exit;
 use ch22_measure::args::{self, Command, Options, USAGE};
 use ch22_measure::machine::Machine;
 use ch22_measure::measure::{self, Plan};
+use ch22_measure::pools::Pool;
 use ch22_measure::pools::go::{self, GoPool};
 use ch22_measure::report;
 use ch22_measure::results::{self, CHART, MEASUREMENTS, Measurements, TABLE};
@@ -63,8 +64,14 @@ fn run(options: Options) -> Result<(), String> {
         (None, false) => results_dir(),
     };
     let machine = Machine::describe(go::version());
-    let go = GoPool::build(&beside_program());
-    if let Err(why) = &go {
+    // Built only when asked for: two runs at once (tests) would otherwise
+    // both write the one program beside this one.
+    let wanted = options.pools.contains(&Pool::Go);
+    let go = match wanted {
+        true => GoPool::build(&beside_program()),
+        false => Err("not asked for".to_string()),
+    };
+    if let (true, Err(why)) = (wanted, &go) {
         eprintln!("note: the Go pool is skipped: {why}");
     }
     let plan = Plan {

@@ -7,6 +7,7 @@ use crate::machine::Machine;
 use crate::pools::Pool;
 use crate::pools::go::GoPool;
 use crate::results::{Measurements, Series};
+use crate::switches::{self, PerPaper};
 use crate::work::{Work, busy};
 
 /// What to measure, from the command line.
@@ -53,6 +54,7 @@ pub fn measure(
                 work: work.name.to_string(),
                 papers,
                 ns_per_paper: Vec::with_capacity(plan.repeats),
+                switches_per_paper: Vec::with_capacity(plan.repeats),
                 skipped,
             });
         }
@@ -70,8 +72,9 @@ pub fn measure(
                 let p = (turn + repeat) % plan.pools.len();
                 let sample = &mut series[w * plan.pools.len() + p];
                 if sample.skipped.is_none() {
-                    let ns = ns_per_paper(plan, go, plan.pools[p], work, sample.papers)?;
-                    sample.ns_per_paper.push(round(ns));
+                    let one = run(plan, go, plan.pools[p], work, sample.papers)?;
+                    sample.ns_per_paper.push(round(one.ns_per_paper));
+                    sample.switches_per_paper.extend(one.switches);
                 }
             }
         }
@@ -104,7 +107,7 @@ fn calibrate(
     const LIMIT: u64 = 100_000_000;
     let mut papers = 100;
     loop {
-        let ns = ns_per_paper(plan, go, pool, work, papers)?;
+        let ns = run(plan, go, pool, work, papers)?.ns_per_paper;
         let elapsed = ns * papers as f64;
         if elapsed >= plan.target.as_nanos() as f64 / 4.0 || papers >= LIMIT {
             let wanted = plan.target.as_nanos() as f64 / ns.max(1.0);
@@ -114,14 +117,21 @@ fn calibrate(
     }
 }
 
+/// What one measurement gives.
+struct Sample {
+    ns_per_paper: f64,
+    /// `None` where the operating system's count could not be read.
+    switches: Option<PerPaper>,
+}
+
 /// One measurement: `papers` papers of `work` through `pool`.
-fn ns_per_paper(
+fn run(
     plan: &Plan,
     go: &Result<GoPool, String>,
     pool: Pool,
     work: &Work,
     papers: u64,
-) -> Result<f64, String> {
+) -> Result<Sample, String> {
     if let (Pool::Go, Ok(go)) = (pool, go) {
         let sample = go.run(papers, work.duration)?;
         // The same team size, or the comparison is not fair.
@@ -131,15 +141,30 @@ fn ns_per_paper(
                 sample.team_size, plan.team_size
             ));
         }
-        return Ok(sample.ns_per_paper);
+        return Ok(Sample {
+            ns_per_paper: sample.ns_per_paper,
+            switches: sample.switches.map(|counts| counts.per_paper(papers)),
+        });
     }
     let duration = work.duration;
     // `move`: the job is a copy of one Duration, cheap to clone per paper.
     let job = move |_paper: u64| busy(duration);
+    // The switches of the whole run, hiring and going home included (a
+    // few per employee, against thousands of papers): each pool's clock
+    // is inside its `run`, rayon's its own. Only the manager and this
+    // pool's team run meanwhile, and perhaps the last of a team that
+    // left unjoined (rayon's, threadpool's).
+    let before = switches::now();
     let elapsed = pool
         .run(plan.team_size, papers, job)
         .ok_or_else(|| format!("the {} pool was not built", pool.name()))?;
-    Ok(elapsed.as_nanos() as f64 / papers as f64)
+    let after = switches::now();
+    Ok(Sample {
+        ns_per_paper: elapsed.as_nanos() as f64 / papers as f64,
+        switches: before
+            .zip(after)
+            .map(|(before, after)| after.since(before).per_paper(papers)),
+    })
 }
 
 /// `12_345.6` as `12_000`: two significant digits.
@@ -200,9 +225,12 @@ mod tests {
                 "go" => {
                     assert_eq!(series.skipped.as_deref(), Some("not wanted here"));
                     assert!(series.ns_per_paper.is_empty());
+                    assert!(series.switches_per_paper.is_empty());
                 }
                 _ => {
                     assert_eq!(series.ns_per_paper.len(), 2, "{series:?}");
+                    let counted = if cfg!(unix) { 2 } else { 0 };
+                    assert_eq!(series.switches_per_paper.len(), counted, "{series:?}");
                     assert!(series.papers >= 100, "{series:?}");
                 }
             }

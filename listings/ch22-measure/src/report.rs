@@ -4,6 +4,7 @@
 
 use crate::results::Measurements;
 use crate::stats;
+use crate::switches::PerPaper;
 
 /// One pool at one work size, summarised.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +18,8 @@ pub struct Row<'a> {
     pub vs_go: Option<f64>,
     /// The median as a multiple of the straight port's median.
     pub vs_straight: Option<f64>,
+    /// The medians of the context switches per paper, where counted.
+    pub switches: Option<PerPaper>,
     pub skipped: Option<&'a str>,
 }
 
@@ -36,6 +39,7 @@ pub fn rows(measurements: &Measurements) -> Vec<Row<'_>> {
                 spread: stats::spread(&series.ns_per_paper),
                 vs_go: stats::ratio(median, median_of("go", &series.work)),
                 vs_straight: stats::ratio(median, median_of("straight", &series.work)),
+                switches: series.median_switches(),
                 skipped: series.skipped.as_deref(),
             }
         })
@@ -62,9 +66,14 @@ pub fn headline(measurements: &Measurements) -> String {
 
 const EXPLAINED: &str = "Cost per paper in ns, from the first hand-off to the team gone home: \
      the median and the min–max of the repeats, and the median as a multiple of Go's \
-     and of the straight port's, from the same run.";
+     and of the straight port's, from the same run. Switches/paper: the operating system's \
+     context switches of the whole process (getrusage), voluntary (a thread waited) and \
+     involuntary (a thread was preempted), the median of the repeats; – where not counted.";
 
-const HEADER: [&str; 7] = [
+/// Columns in both tables.
+const COLUMNS: usize = 9;
+
+const HEADER: [&str; COLUMNS] = [
     "work",
     "pool",
     "papers",
@@ -72,6 +81,8 @@ const HEADER: [&str; 7] = [
     "min–max",
     "× go",
     "× straight",
+    "switches/paper voluntary",
+    "involuntary",
 ];
 
 /// A line under the table for each pool that was skipped, and why.
@@ -89,7 +100,7 @@ fn skipped(measurements: &Measurements) -> String {
 }
 
 /// The cells of a row, as both tables show them.
-fn cells(row: &Row) -> [String; 7] {
+fn cells(row: &Row) -> [String; COLUMNS] {
     let (median, spread) = match (row.skipped, row.median, row.spread) {
         (Some(_), _, _) => ("skipped".to_string(), String::new()),
         (None, Some(median), Some((min, max))) => (ns(median), format!("{}–{}", ns(min), ns(max))),
@@ -103,6 +114,8 @@ fn cells(row: &Row) -> [String; 7] {
         spread,
         times(row.vs_go),
         times(row.vs_straight),
+        row.switches.map_or_else(none, |s| switches(s.voluntary)),
+        row.switches.map_or_else(none, |s| switches(s.involuntary)),
     ]
 }
 
@@ -110,7 +123,7 @@ fn cells(row: &Row) -> [String; 7] {
 /// sizes.
 pub fn text(measurements: &Measurements) -> String {
     let rows = rows(measurements);
-    let all: Vec<[String; 7]> = std::iter::once(HEADER.map(String::from))
+    let all: Vec<[String; COLUMNS]> = std::iter::once(HEADER.map(String::from))
         .chain(rows.iter().map(cells))
         .collect();
     let widths: Vec<usize> = (0..HEADER.len())
@@ -121,7 +134,7 @@ pub fn text(measurements: &Measurements) -> String {
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cells: &[String; 7]| {
+    let line = |cells: &[String; COLUMNS]| {
         let mut line = String::new();
         for (c, cell) in cells.iter().enumerate() {
             let pad = " ".repeat(widths[c] - cell.chars().count());
@@ -153,7 +166,8 @@ pub fn markdown(measurements: &Measurements) -> String {
     };
     let mut out = format!("{}\n{EXPLAINED}\n\n", headline(measurements));
     out += &row(&HEADER.map(String::from));
-    out += "|:--|:--|--:|--:|--:|--:|--:|\n";
+    // Words to the left, numbers to the right.
+    out += &format!("|:--|:--|{}\n", "--:|".repeat(COLUMNS - 2));
     for r in rows(measurements) {
         out += &row(&cells(&r));
     }
@@ -187,6 +201,24 @@ pub fn ns(value: f64) -> String {
     }
 }
 
+/// Context switches per paper: two decimals from 0.1 up, two significant
+/// digits below (Go's few switches over millions of papers), `0` for none.
+pub fn switches(value: f64) -> String {
+    if value == 0.0 {
+        "0".to_string()
+    } else if value >= 0.1 {
+        format!("{value:.2}")
+    } else {
+        let decimals = (1.0 - value.log10().floor()) as usize;
+        format!("{value:.decimals$}")
+    }
+}
+
 fn times(ratio: Option<f64>) -> String {
-    ratio.map_or_else(|| "–".to_string(), |ratio| format!("{ratio:.2}×"))
+    ratio.map_or_else(none, |ratio| format!("{ratio:.2}×"))
+}
+
+/// A cell with nothing to show.
+fn none() -> String {
+    "–".to_string()
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::Machine;
 use crate::stats;
+use crate::switches::PerPaper;
 
 pub const MEASUREMENTS: &str = "measurements.json";
 pub const TABLE: &str = "table.md";
@@ -37,6 +38,11 @@ pub struct Series {
     pub papers: u64,
     /// One per repeat, in the order they were taken.
     pub ns_per_paper: Vec<f64>,
+    /// The operating system's context switches per paper, one per repeat
+    /// where they could be counted. Empty in measurements taken before
+    /// they were counted, and the reports say so ("–").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switches_per_paper: Vec<PerPaper>,
     /// Why this pool was not measured (the Go pool without `go`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
@@ -45,6 +51,18 @@ pub struct Series {
 impl Series {
     pub fn median(&self) -> Option<f64> {
         stats::median(&self.ns_per_paper)
+    }
+
+    /// The median of each kind of switch, over the repeats.
+    pub fn median_switches(&self) -> Option<PerPaper> {
+        let median = |kind: fn(&PerPaper) -> f64| {
+            let samples: Vec<f64> = self.switches_per_paper.iter().map(kind).collect();
+            stats::median(&samples)
+        };
+        Some(PerPaper {
+            voluntary: median(|s| s.voluntary)?,
+            involuntary: median(|s| s.involuntary)?,
+        })
     }
 }
 

@@ -177,3 +177,49 @@ fn the_chart_can_be_included_inline_in_a_chapter() {
     assert!(chart.contains("capstone at empty: 600 ns per paper (min–max 550–900)"));
     assert!(chart.contains("go skipped"));
 }
+
+/// The committed results are what `--render` makes of the committed
+/// measurements: nobody edited table.md or chart.svg by hand, and the
+/// renderer has not changed since they were written.
+#[test]
+fn the_committed_results_are_rendered_from_the_committed_measurements() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let measurements = Measurements::read(&dir).expect("results/measurements.json");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect(name);
+    assert_eq!(read("table.md"), report::markdown(&measurements));
+    assert_eq!(read("chart.svg"), svg::chart(&measurements));
+}
+
+/// The two columns of switches: the medians of the repeats where they
+/// were counted, "–" where they were not (a measurements.json from before
+/// they were counted reads the same way).
+#[test]
+fn the_table_shows_the_medians_of_the_switches_and_a_dash_without_them() {
+    let measurements = fixture();
+    let table = report::markdown(&measurements);
+    assert!(table.contains("| × straight | switches/paper voluntary | involuntary |"));
+    // straight at empty: voluntary 1.02, 0.98, 1.5; involuntary 0.01, 0.03, 0.02.
+    assert!(
+        table.contains("| empty | straight | 200000 | 300 | 290–310 | – | 1.00× | 1.02 | 0.020 |")
+    );
+    assert!(
+        table.contains("| empty | capstone | 200000 | 600 | 550–900 | – | 2.00× | 2.10 | 0.0010 |")
+    );
+    assert!(table.contains("| 10 µs | straight | 30000 | 5200 | 5100–5300 | – | 1.00× | – | – |"));
+    let text = report::text(&measurements);
+    assert!(
+        text.lines()
+            .any(|line| line.ends_with("switches/paper voluntary  involuntary"))
+    );
+}
+
+#[test]
+fn switches_per_paper_read_easily_at_every_size() {
+    assert_eq!(report::switches(0.0), "0");
+    assert_eq!(report::switches(12.345), "12.35");
+    assert_eq!(report::switches(1.0), "1.00");
+    assert_eq!(report::switches(0.1028), "0.10");
+    assert_eq!(report::switches(0.05), "0.050");
+    assert_eq!(report::switches(0.01), "0.010");
+    assert_eq!(report::switches(0.00025), "0.00025");
+}

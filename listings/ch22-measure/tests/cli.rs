@@ -5,6 +5,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use ch22_measure::results::Measurements;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ch22-measure"))
         .args(args)
@@ -115,5 +117,39 @@ fn a_quick_run_writes_the_results_and_render_writes_them_again() {
     let second = run(&["--render", "--out", out]);
     assert_eq!(text(&first.stdout), text(&second.stdout));
     assert_eq!(read("measurements.json"), json, "render measures nothing");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// A Rust pool's switches are counted in the run itself: one count per
+/// repeat, in measurements.json, for the straight port and the in-tray.
+#[test]
+#[cfg(unix)]
+#[ntest::timeout(60_000)]
+fn a_quick_run_counts_the_context_switches_of_a_rust_pool() {
+    let dir = folder("switches");
+    let out = dir.to_str().expect("a UTF-8 path");
+    let args = ["--quick", "--out", out, "--pools", "straight,in-tray"];
+    let measured = run(&[&args[..], &["--work", "empty,10us"]].concat());
+    assert!(measured.status.success(), "{}", text(&measured.stderr));
+    let json = fs::read_to_string(dir.join("measurements.json")).expect("measurements.json");
+    let measurements = Measurements::from_json(&json).expect("it reads");
+    assert_eq!(measurements.series.len(), 4);
+    for series in &measurements.series {
+        assert_eq!(series.switches_per_paper.len(), 1, "{series:?}");
+        let median = series.median_switches().expect("a median");
+        for count in [median.voluntary, median.involuntary] {
+            assert!(count.is_finite() && count >= 0.0, "{series:?}");
+        }
+    }
+    // The handoffs through a rendezvous at 10 µs of work: the manager
+    // waits for an employee, and the OS sees some of that waiting.
+    let straight = measurements.series("straight", "10us").expect("measured");
+    let switches = straight.median_switches().expect("counted");
+    assert!(
+        switches.voluntary + switches.involuntary > 0.0,
+        "{straight:?}"
+    );
+    let table = fs::read_to_string(dir.join("table.md")).expect("table.md");
+    assert!(table.contains("switches/paper voluntary"), "{table}");
     let _ = fs::remove_dir_all(&dir);
 }

@@ -1,11 +1,14 @@
 //! The Go pool: `go-pool/main.go`, built once with `go build` and run as a
 //! program of its own for each measurement. It measures itself (from the
 //! first hand-off to the team gone home, as the Rust pools do) and prints
-//! the cost per paper, so that starting the process is not counted.
+//! the cost per paper, so that starting the process is not counted. It
+//! counts its own context switches too: this process cannot see them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+
+use crate::switches::Counts;
 
 /// The Go program's source, beside this listing's `Cargo.toml`.
 pub fn source_dir() -> PathBuf {
@@ -24,6 +27,9 @@ pub struct GoSample {
     pub ns_per_paper: f64,
     /// `runtime.NumCPU()`: the Go team's size.
     pub team_size: usize,
+    /// The Go process's context switches over the measured run; `None`
+    /// where Go could not count them.
+    pub switches: Option<Counts>,
 }
 
 impl GoPool {
@@ -64,12 +70,29 @@ impl GoPool {
     }
 }
 
-/// Reads `312.400 ns/paper, team of 2`.
+/// Reads `312.400 ns/paper, team of 2, 15 voluntary and 3 involuntary
+/// switches`, or only up to the team size where Go could not count the
+/// switches.
 fn parse(line: &str) -> Option<GoSample> {
-    let (ns, team) = line.trim().split_once(" ns/paper, team of ")?;
+    let (ns, rest) = line.trim().split_once(" ns/paper, team of ")?;
+    let (team, switches) = match rest.split_once(", ") {
+        Some((team, switches)) => (team, Some(parse_switches(switches)?)),
+        None => (rest, None),
+    };
     Some(GoSample {
         ns_per_paper: ns.parse().ok()?,
         team_size: team.parse().ok()?,
+        switches,
+    })
+}
+
+/// Reads `15 voluntary and 3 involuntary switches`.
+fn parse_switches(text: &str) -> Option<Counts> {
+    let counts = text.strip_suffix(" involuntary switches")?;
+    let (voluntary, involuntary) = counts.split_once(" voluntary and ")?;
+    Some(Counts {
+        voluntary: voluntary.parse().ok()?,
+        involuntary: involuntary.parse().ok()?,
     })
 }
 
@@ -98,13 +121,40 @@ mod tests {
 
     #[test]
     fn reads_what_the_go_program_prints() {
-        let sample = parse("312.400 ns/paper, team of 2\n");
+        let line = "312.400 ns/paper, team of 2, 15 voluntary and 3 involuntary switches\n";
         let expected = GoSample {
             ns_per_paper: 312.4,
             team_size: 2,
+            switches: Some(Counts {
+                voluntary: 15,
+                involuntary: 3,
+            }),
         };
-        assert_eq!(sample, Some(expected));
+        assert_eq!(parse(line), Some(expected));
         assert_eq!(parse("312.4 ns per paper"), None);
+    }
+
+    #[test]
+    fn reads_a_line_without_switches() {
+        let expected = GoSample {
+            ns_per_paper: 312.4,
+            team_size: 2,
+            switches: None,
+        };
+        assert_eq!(parse("312.400 ns/paper, team of 2\n"), Some(expected));
+    }
+
+    /// Switches that do not read as two counts are a wrong line, not a
+    /// line without switches.
+    #[test]
+    fn garbled_switches_are_not_read() {
+        for line in [
+            "312.4 ns/paper, team of 2, 15 voluntary switches",
+            "312.4 ns/paper, team of 2, many voluntary and 3 involuntary switches",
+            "312.4 ns/paper, team of 2, 15 voluntary and -3 involuntary switches",
+        ] {
+            assert_eq!(parse(line), None, "{line}");
+        }
     }
 
     /// Builds and runs the real Go pool, when `go` is on the PATH.
@@ -124,6 +174,8 @@ mod tests {
         let sample = pool.run(200, Duration::from_micros(1)).expect("a run");
         assert!(sample.ns_per_paper > 0.0);
         assert!(sample.team_size >= 1);
+        // This Go program counts its switches where there is getrusage.
+        assert_eq!(sample.switches.is_some(), cfg!(unix), "{sample:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
