@@ -40,10 +40,13 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle, ThreadId};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, SendTimeoutError, Sender, bounded, unbounded};
+use crossbeam_channel::{Receiver, Sender, unbounded};
 
+use desk::Desk;
+
+mod desk;
 #[cfg(test)]
 mod tests;
 
@@ -60,8 +63,9 @@ mod tests;
 /// # Ok::<(), ch19_pool::HireError>(())
 /// ```
 pub struct Pool<P, R = ()> {
-    /// The manager's end of the rendezvous channel. `None` once shut down.
-    hand_off: Mutex<Option<Sender<(Ticket, P)>>>,
+    /// Where the manager hands papers to the employees, one at a time.
+    /// Shared with the employees, who take papers from it.
+    desk: Arc<Desk<(Ticket, P)>>,
     /// The employees' handles, until a shutdown takes them to join them.
     team: Mutex<Team>,
     /// Told when the shutdown that took the handles has joined them all.
@@ -251,33 +255,33 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
         if team_size == 0 {
             return Err(HireError::NoEmployees);
         }
-        // No room in the channel: a send waits until an employee takes it.
-        let (hand_off, papers) = bounded(0);
+        // No room on the desk: a hand-off waits until an employee takes it.
+        let desk = Arc::new(Desk::new());
         // Unbounded: an employee never waits to report an outcome.
         let (report, outcomes) = unbounded();
         let job = Arc::new(job);
         let counts = Arc::new(Counts::default());
         let mut handles = Vec::with_capacity(team_size);
         for number in 0..team_size {
-            let (papers, report) = (papers.clone(), report.clone());
+            let (hired_desk, report) = (Arc::clone(&desk), report.clone());
             let (job, counts) = (Arc::clone(&job), Arc::clone(&counts));
             let builder = thread::Builder::new().name(format!("employee {number}"));
             match spawn(
                 builder,
-                Box::new(move || employee(papers, &*job, report, &counts)),
+                Box::new(move || employee(&hired_desk, &*job, report, &counts)),
             ) {
                 Ok(handle) => handles.push(handle),
                 Err(error) => {
                     // The shutdown signal for those already hired; then
                     // wait for them, so that none is left detached.
-                    drop(hand_off);
+                    desk.close();
                     handles.into_iter().for_each(join);
                     return Err(HireError::Spawn(error.kind()));
                 }
             }
         }
         Ok(Pool {
-            hand_off: Mutex::new(Some(hand_off)),
+            desk,
             employees: handles.iter().map(|handle| handle.thread().id()).collect(),
             team: Mutex::new(Team {
                 handles,
@@ -293,7 +297,9 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
 
     // ANCHOR: assign
     /// Hands off `paper` and returns only once an employee has taken it:
-    /// `Ok` means an employee holds the paper. Waits as long as it takes.
+    /// `Ok` means an employee holds the paper, or was waiting for one and
+    /// has it in front of it, with nothing before it (the moment a
+    /// rendezvous channel's send returns too). Waits as long as it takes.
     ///
     /// After shutdown, the paper is handed back in
     /// [`AssignError::ShutDown`].
@@ -314,19 +320,11 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn assign(&self, paper: P) -> Result<Ticket, AssignError<P>> {
-        let Some(hand_off) = self.hand_off() else {
-            return Err(AssignError::ShutDown(paper));
-        };
-        let ticket = self.next_ticket();
-        // Outside the lock: a manager waiting here holds up nobody else.
-        hand_off
-            .send((ticket, paper))
-            .map(|()| ticket)
-            .map_err(|error| AssignError::ShutDown(error.into_inner().1))
+        self.hand_off(paper, None)
     }
 
     /// Hands off `paper`, waiting at most `timeout` for an employee to
-    /// take it. `Ok` means an employee holds the paper; on
+    /// take it. `Ok` means what it means for [`assign`](Pool::assign); on
     /// [`AssignError::Timeout`] nobody took it, and it comes back.
     ///
     /// A zero timeout does not wait: the paper is handed off only if an
@@ -363,21 +361,21 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn assign_timeout(&self, paper: P, timeout: Duration) -> Result<Ticket, AssignError<P>> {
-        let Some(hand_off) = self.hand_off() else {
+        // `None` (no deadline) when the sum overflows the clock.
+        self.hand_off(paper, Instant::now().checked_add(timeout))
+    }
+
+    /// Both assigns: the ticket is given only once the hand-off has begun,
+    /// so a shutdown from then on waits for this paper to be taken.
+    fn hand_off(&self, paper: P, deadline: Option<Instant>) -> Result<Ticket, AssignError<P>> {
+        let Some(handing) = self.desk.begin() else {
             return Err(AssignError::ShutDown(paper));
         };
         let ticket = self.next_ticket();
-        match hand_off.send_timeout((ticket, paper), timeout) {
+        match handing.hand_off((ticket, paper), deadline) {
             Ok(()) => Ok(ticket),
-            Err(SendTimeoutError::Timeout((_, paper))) => Err(AssignError::Timeout(paper)),
-            Err(SendTimeoutError::Disconnected((_, paper))) => Err(AssignError::ShutDown(paper)),
+            Err((_, paper)) => Err(AssignError::Timeout(paper)),
         }
-    }
-
-    /// A clone of the manager's Sender, taken under the lock; `None` once
-    /// shut down. The clone keeps the channel open until the send ends.
-    fn hand_off(&self) -> Option<Sender<(Ticket, P)>> {
-        lock(&self.hand_off).clone()
     }
 
     fn next_ticket(&self) -> Ticket {
@@ -390,13 +388,13 @@ impl<P: Send + 'static, R: Send + 'static> Pool<P, R> {
 /// One employee: takes papers until the shutdown signal, runs the job on
 /// each, catches a panic, and reports every outcome.
 fn employee<P, R>(
-    papers: Receiver<(Ticket, P)>,
+    desk: &Desk<(Ticket, P)>,
     job: &(impl Fn(P) -> R + ?Sized),
     report: Sender<Outcome<R>>,
     counts: &Counts,
 ) {
-    // Ends once every Sender is gone: the shutdown signal.
-    for (ticket, paper) in papers {
+    // Ends after the shutdown signal, once no hand-off is under way.
+    while let Some((ticket, paper)) = desk.take() {
         // AssertUnwindSafe: if the job panics, the employee drops what the
         // job left behind and never looks at it again.
         let result = panic::catch_unwind(AssertUnwindSafe(|| job(paper)));
@@ -510,9 +508,9 @@ impl<P, R> Pool<P, R> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shutdown(&self) -> Report {
-        // The shutdown signal: once the assigns in flight have dropped
-        // their clones, no Sender is left and `for ... in papers` ends.
-        drop(lock(&self.hand_off).take());
+        // The shutdown signal: once the hand-offs under way have ended,
+        // `desk.take()` sends the employees home.
+        self.desk.close();
         if self.employees.contains(&thread::current().id()) {
             // Called from a job. Waiting for the team would mean waiting
             // for this very thread; the manager's shutdown waits instead.
@@ -573,7 +571,7 @@ impl<P, R> Drop for Pool<P, R> {
     /// unwinding from a panic. A job waiting for something the manager
     /// would send hangs the drop, and with it the unwinding manager.
     fn drop(&mut self) {
-        drop(lock(&self.hand_off).take()); // the shutdown signal
+        self.desk.close(); // the shutdown signal
         let me = thread::current().id();
         // `&mut self`: no shutdown is running, nobody else can start one.
         let handles = mem::take(&mut lock(&self.team).handles);
