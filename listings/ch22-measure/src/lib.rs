@@ -6,11 +6,13 @@
 pub mod args;
 pub mod machine;
 pub mod measure;
+pub mod pin;
 pub mod pools;
 pub mod report;
 pub mod results;
 pub mod svg;
 pub mod switches;
+pub mod wake_up;
 pub mod work;
 
 mod stats;

@@ -8,6 +8,7 @@ use crate::pools::Pool;
 use crate::pools::go::GoPool;
 use crate::results::{Measurements, Series};
 use crate::switches::{self, PerPaper};
+use crate::wake_up::{self, RoundTrips};
 use crate::work::{Work, busy};
 
 /// What to measure, from the command line.
@@ -60,6 +61,9 @@ pub fn measure(
         }
     }
     progress("papers per measurement chosen");
+    // No longer than a pool's measurement: 100 ms, or 2 ms with --quick.
+    let mut round_trips = RoundTrips::calibrate(plan.target.min(wake_up::TARGET));
+    let mut round_trip_ns = Vec::with_capacity(plan.repeats);
 
     // ANCHOR: measure
     for repeat in 0..plan.repeats {
@@ -78,9 +82,26 @@ pub fn measure(
                 }
             }
         }
+        // The round trip measures the machine, not a pool at a work size,
+        // so it has no place in a work size's rotation. Taken once per
+        // repeat, right after the repeat's pools, it meets the noise that
+        // repeat met, and its median throws out a noisy repeat as theirs do.
+        if let Ok(trips) = round_trips {
+            match trips.ns_per_trip() {
+                Ok(ns) => round_trip_ns.push(round(ns)),
+                Err(why) => round_trips = Err(why),
+            }
+        }
         progress(&format!("repeat {} of {} done", repeat + 1, plan.repeats));
     }
     // ANCHOR_END: measure
+    if let Err(why) = &round_trips {
+        // Some repeats without it would make a median of others' noise.
+        round_trip_ns.clear();
+        progress(&format!(
+            "note: the wake-up round trip is not measured: {why}"
+        ));
+    }
 
     Ok(Measurements {
         machine,
@@ -88,6 +109,7 @@ pub fn measure(
         repeats: plan.repeats,
         build: build().to_string(),
         quick: plan.quick,
+        wake_up_round_trip_ns: round_trip_ns,
         series,
     })
 }
@@ -168,7 +190,7 @@ fn run(
 }
 
 /// `12_345.6` as `12_000`: two significant digits.
-fn two_digits(value: f64) -> u64 {
+pub(crate) fn two_digits(value: f64) -> u64 {
     let power = 10f64.powi(value.log10().floor() as i32 - 1).max(1.0);
     ((value / power).round() * power) as u64
 }
@@ -236,5 +258,8 @@ mod tests {
             }
         }
         assert_eq!(lines.last().map(String::as_str), Some("repeat 2 of 2 done"));
+        // One wake-up round trip per repeat, where threads can be pinned.
+        let round_trips = if cfg!(target_os = "linux") { 2 } else { 0 };
+        assert_eq!(measured.wake_up_round_trip_ns.len(), round_trips);
     }
 }

@@ -64,6 +64,34 @@ pub fn headline(measurements: &Measurements) -> String {
     line
 }
 
+/// The line under the headline: the floor under a rendezvous hand-off,
+/// when it was measured (see `wake_up`); empty when it was not.
+pub fn wake_up_line(measurements: &Measurements) -> String {
+    let samples = &measurements.wake_up_round_trip_ns;
+    match (stats::median(samples), stats::spread(samples)) {
+        (Some(median), Some((min, max))) => format!(
+            "A wake-up round trip between two threads on one CPU (two wake-ups, \
+             two context switches): median {} µs (min–max {}–{} µs).\n",
+            micros(median),
+            micros(min),
+            micros(max)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Nanoseconds as microseconds: `3.1`, `12`, `0.45`.
+pub fn micros(ns: f64) -> String {
+    let us = ns / 1000.0;
+    // Two significant digits are as many as the repeats agree on.
+    let decimals = match us {
+        ..1.0 => 2,
+        ..10.0 => 1,
+        _ => 0,
+    };
+    format!("{us:.decimals$}")
+}
+
 const EXPLAINED: &str = "Cost per paper in ns, from the first hand-off to the team gone home: \
      the median and the min–max of the repeats, and the median as a multiple of Go's \
      and of the straight port's, from the same run. Switches/paper: the operating system's \
@@ -146,7 +174,11 @@ pub fn text(measurements: &Measurements) -> String {
         }
         line.trim_end().to_string() + "\n"
     };
-    let mut out = format!("{}\n{EXPLAINED}\n\n", headline(measurements));
+    let mut out = format!(
+        "{}\n{}{EXPLAINED}\n\n",
+        headline(measurements),
+        wake_up_line(measurements)
+    );
     out += &line(&all[0]);
     for (i, row) in rows.iter().enumerate() {
         if i > 0 && rows[i - 1].work != row.work {
@@ -164,7 +196,11 @@ pub fn markdown(measurements: &Measurements) -> String {
         let cells: Vec<String> = cells.iter().map(|cell| cell.replace('|', "\\|")).collect();
         format!("| {} |\n", cells.join(" | "))
     };
-    let mut out = format!("{}\n{EXPLAINED}\n\n", headline(measurements));
+    let mut out = format!(
+        "{}\n{}{EXPLAINED}\n\n",
+        headline(measurements),
+        wake_up_line(measurements)
+    );
     out += &row(&HEADER.map(String::from));
     // Words to the left, numbers to the right.
     out += &format!("|:--|:--|{}\n", "--:|".repeat(COLUMNS - 2));

@@ -25,6 +25,11 @@ pub struct Measurements {
     pub build: String,
     /// `--quick`: a few papers, one repeat, for tests.
     pub quick: bool,
+    /// One wake-up round trip between two threads pinned to one CPU, in
+    /// ns, one per repeat (see `wake_up`). Empty where they could not be
+    /// pinned, and in measurements taken before it was measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wake_up_round_trip_ns: Vec<f64>,
     /// One series per pool and work size, in report order: pools in the
     /// order of the command line, work sizes likewise.
     pub series: Vec<Series>,

@@ -223,3 +223,36 @@ fn switches_per_paper_read_easily_at_every_size() {
     assert_eq!(report::switches(0.01), "0.010");
     assert_eq!(report::switches(0.00025), "0.00025");
 }
+
+/// The wake-up round trip's line: right under the headline when it was
+/// measured, in both tables; nowhere when it was not (the fixture, like
+/// measurements from before it was measured, has none).
+#[test]
+fn the_wake_up_round_trip_is_reported_only_when_measured() {
+    const LINE: &str = "A wake-up round trip between two threads on one CPU (two wake-ups, \
+         two context switches): median 3.1 µs (min–max 2.9–3.6 µs).";
+    let without = fixture();
+    assert!(without.wake_up_round_trip_ns.is_empty());
+    let mut with = fixture();
+    with.wake_up_round_trip_ns = vec![3_100.0, 3_600.0, 2_900.0];
+    for render in [report::markdown, report::text] {
+        assert!(!render(&without).contains("wake-up"));
+        let table = render(&with);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[1], LINE, "{table}");
+        // Nothing else moved.
+        assert_eq!(
+            table.replacen(&format!("{LINE}\n"), "", 1),
+            render(&without)
+        );
+    }
+    let again = Measurements::from_json(&with.to_json()).expect("it reads back");
+    assert_eq!(again, with);
+}
+
+#[test]
+fn round_trips_read_in_microseconds_with_two_digits() {
+    assert_eq!(report::micros(450.0), "0.45");
+    assert_eq!(report::micros(3_140.0), "3.1");
+    assert_eq!(report::micros(12_345.0), "12");
+}

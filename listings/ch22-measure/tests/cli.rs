@@ -107,6 +107,14 @@ fn a_quick_run_writes_the_results_and_render_writes_them_again() {
         1 + 4
     );
     assert!(table.contains("A --quick run: these numbers say nothing."));
+    // Two threads pinned to one CPU: Linux only.
+    if cfg!(target_os = "linux") {
+        let measurements = Measurements::from_json(&json).expect("it reads");
+        let round_trips = &measurements.wake_up_round_trip_ns;
+        assert_eq!(round_trips.len(), 1, "one per repeat");
+        assert!(round_trips.iter().all(|&ns| ns > 0.0), "{round_trips:?}");
+        assert!(table.contains("A wake-up round trip between two threads on one CPU"));
+    }
     assert!(chart.starts_with("<svg "));
     assert!(!chart.lines().any(|line| line.trim().is_empty()));
 
