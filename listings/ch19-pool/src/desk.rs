@@ -13,7 +13,7 @@
 
 use std::cell::UnsafeCell;
 use std::hint;
-use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -139,7 +139,11 @@ impl<P> Handing<'_, P> {
         // 1. Wait for the desk to be free (another manager may hold it).
         let free = |state| state == EMPTY;
         while !desk.claim(EMPTY) {
-            let waited = spin_until(&desk.state, free, MANAGER_SPINS_FOR);
+            // LEFT with nobody watching: a sleeping employee was woken for
+            // the last paper, and this manager's spin would only hold up
+            // the CPU it may need to wake on.
+            let woken = |state| state == LEFT && !desk.spinning.load(SeqCst);
+            let waited = spin_until(&desk.state, free, woken, MANAGER_SPINS_FOR);
             if waited
                 .or_else(|| desk.queue.sleep_until(&desk.state, free, deadline))
                 .is_none()
@@ -151,24 +155,19 @@ impl<P> Handing<'_, P> {
         }
         // 2. Put the paper down. SAFETY: this manager holds CLAIMED.
         unsafe { *desk.paper.get() = Some(paper) };
-        // 3. An employee is waiting: it will take the paper, and no other
-        // paper can come between (this manager holds the desk). The count
-        // cannot drop while the desk is CLAIMED: an employee leaves it
-        // only with a paper, or to go home from an EMPTY desk.
-        if desk.waiting.load(SeqCst) > 0 {
-            desk.state.store(LEFT, SeqCst);
-            // Wake one, unless one is awake at the desk: it sees the paper.
-            if !desk.spinning.load(SeqCst) {
-                desk.employees.ring_one();
-            }
-            return Ok(());
-        }
-        // 4. Every employee is busy: wait until one comes for the paper.
+        // 3. Wait a little: an employee watching the desk, or on its way
+        // back from a quick paper, takes it without a system call.
         desk.state.store(OFFERED, SeqCst);
         let taken = |state| state == TAKEN;
         let start = Instant::now();
-        let waited = spin_until(&desk.state, taken, desk.manager_spin());
-        let waited = waited.or_else(|| desk.holder.sleep_until(&desk.state, taken, deadline));
+        let mut waited = spin_until(&desk.state, taken, |_| false, desk.manager_spin());
+        // 4. Nobody came, but an employee is waiting, asleep: the paper is
+        // as good as taken, and the manager may go.
+        if waited.is_none() && desk.leave_for_a_sleeper() {
+            return Ok(());
+        }
+        // 5. Every employee is busy: sleep until one comes for the paper.
+        waited = waited.or_else(|| desk.holder.sleep_until(&desk.state, taken, deadline));
         if waited.is_none()
             && let Some(paper) = desk.take_back()
         {
@@ -192,6 +191,30 @@ impl<P> Drop for Handing<'_, P> {
 }
 
 impl<P> Desk<P> {
+    /// An employee is waiting: leaves the paper for it, wakes one unless
+    /// one is awake at the desk, and returns `true`: the manager may go.
+    /// `false` if no employee waits, or one has just begun to take the
+    /// paper.
+    ///
+    /// Why the paper is as good as taken: no other paper can come between
+    /// (the desk is not EMPTY until this one is picked up), and the count
+    /// of waiting employees cannot drop while the paper is OFFERED. An
+    /// employee stops waiting only by taking a paper (then the swap below
+    /// fails) or by going home from an EMPTY desk.
+    fn leave_for_a_sleeper(&self) -> bool {
+        let left = self.waiting.load(SeqCst) > 0
+            && self
+                .state
+                .compare_exchange(OFFERED, LEFT, SeqCst, Relaxed)
+                .is_ok();
+        // After the swap: a spinner seen here sees LEFT, or stops spinning
+        // after this load and looks at the state again before it sleeps.
+        if left && !self.spinning.load(SeqCst) {
+            self.employees.ring_one();
+        }
+        left
+    }
+
     /// The deadline has passed with the paper still on the desk. Takes it
     /// back, unless an employee is already waiting or picking it up: then
     /// waits (briefly) until it holds the paper, and returns `None`.
@@ -284,9 +307,15 @@ impl<P> Desk<P> {
 
     /// One employee at a time spins at the desk; the others sleep.
     fn employee_waits(&self, ready: impl Fn(u8) -> bool) -> u8 {
-        if !self.spinning.swap(true, Acquire) {
-            let seen = spin_until(&self.state, &ready, EMPLOYEE_SPINS_FOR);
-            self.spinning.store(false, Release);
+        // SeqCst: a manager that sees `spinning` unset rings, so a spinner
+        // must be seen, or else see the paper.
+        if !self.spinning.swap(true, SeqCst) {
+            // TAKEN with the manager asleep: it has been woken, and needs
+            // a CPU to hand off the next paper. Spinning would hold the
+            // CPU it could have; sleeping gives it up.
+            let asleep = |state| state == TAKEN && self.holder.sleepers.load(SeqCst) > 0;
+            let seen = spin_until(&self.state, &ready, asleep, EMPLOYEE_SPINS_FOR);
+            self.spinning.store(false, SeqCst);
             if let Some(state) = seen {
                 return state;
             }
@@ -327,9 +356,15 @@ impl<P> Desk<P> {
 }
 
 // ANCHOR: spin
-/// Waits for `ready(state)` without a system call, for at most `limit`.
+/// Waits for `ready(state)` without a system call, for at most `limit`,
+/// or until `pointless(state)` says the other side cannot come soon.
 /// `None` if it is not ready by then: the caller sleeps.
-fn spin_until(state: &AtomicU8, ready: impl Fn(u8) -> bool, limit: Duration) -> Option<u8> {
+fn spin_until(
+    state: &AtomicU8,
+    ready: impl Fn(u8) -> bool,
+    pointless: impl Fn(u8) -> bool,
+    limit: Duration,
+) -> Option<u8> {
     let start = Instant::now();
     loop {
         // Look at the desk between every pause: the other side may come
@@ -338,6 +373,9 @@ fn spin_until(state: &AtomicU8, ready: impl Fn(u8) -> bool, limit: Duration) -> 
             let now = state.load(SeqCst);
             if ready(now) {
                 return Some(now);
+            }
+            if pointless(now) {
+                return None;
             }
             hint::spin_loop();
         }
