@@ -13,7 +13,7 @@
 
 use std::cell::UnsafeCell;
 use std::hint;
-use std::sync::atomic::Ordering::{Acquire, Relaxed, SeqCst};
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -23,25 +23,48 @@ use std::time::{Duration, Instant};
 mod tests;
 
 // ANCHOR: states
-// What lies on the desk. Only the holder of a state moves it on:
-// a manager owns CLAIMED and OFFERED, an employee that won a paper owns
-// TAKING, and LEFT belongs to the employees.
+// The desk's state is one word: the phase of the hand-off in its low
+// bits, a flag for an employee watching the desk, and above them the
+// count of employees waiting for a paper. One word, so that one atomic
+// operation reads or changes all three at once, and a hand-off moves one
+// cache line between the CPUs, not three.
+//
+// Only the holder of a phase moves it on: a manager owns CLAIMED and
+// OFFERED, an employee that won a paper owns TAKING, and LEFT belongs to
+// the employees.
+const PHASE: u64 = 0b111;
 /// Nobody is using the desk.
-const EMPTY: u8 = 0;
+const EMPTY: u64 = 0;
 /// A manager has the desk: it is putting a paper down or taking it back.
-const CLAIMED: u8 = 1;
+const CLAIMED: u64 = 1;
 /// A paper lies on the desk, and its manager waits for an employee.
-const OFFERED: u8 = 2;
+const OFFERED: u64 = 2;
 /// A paper lies on the desk for an employee already waiting there, and
 /// its manager has gone: the paper is as good as taken (see `hand_off`).
-const LEFT: u8 = 3;
+const LEFT: u64 = 3;
 /// An employee won the paper and is picking it up.
-const TAKING: u8 = 4;
+const TAKING: u64 = 4;
 /// The employee holds the paper; the manager who offered it may go.
-const TAKEN: u8 = 5;
+const TAKEN: u64 = 5;
 /// Shut down and no manager is handing off: the employees go home.
-const SHUT: u8 = 6;
+const SHUT: u64 = 6;
+/// An employee is spinning at the desk, watching it: the others sleep.
+const WATCHED: u64 = 1 << 3;
+/// One employee waiting for a paper, awake or asleep.
+const WAITING: u64 = 1 << 4;
 // ANCHOR_END: states
+
+fn phase(word: u64) -> u64 {
+    word & PHASE
+}
+
+fn waiting(word: u64) -> u64 {
+    word / WAITING
+}
+
+fn watched(word: u64) -> bool {
+    word & WATCHED != 0
+}
 
 /// How long a waiting thread spins on the desk before it sleeps. Spinning
 /// costs no system call, and catches the other side when it is awake and
@@ -51,33 +74,31 @@ const SHUT: u8 = 6;
 /// hands the CPU to another program for a whole time slice.
 /// (Tuned by the measurements in the book's performance chapter.)
 ///
-/// The manager spins only while its hand-offs have lately been quick:
-/// when the employees take seconds, a spin is a CPU taken from them.
+/// The manager spins only while spinning has lately paid: when the
+/// employees take longer, a spin is a CPU taken from them.
 const MANAGER_SPINS_FOR: Duration = Duration::from_micros(2);
 /// The one employee awake at the desk spins longer: it has nothing else to
 /// do, and the manager's next paper is usually a loop turn away.
 const EMPLOYEE_SPINS_FOR: Duration = Duration::from_micros(20);
 /// Looks at the desk between two looks at the clock (which costs more).
 const LOOKS_PER_CLOCK: u32 = 16;
+/// The most `spin_pays` can hold: a long run of quick hand-offs is
+/// forgotten after a few slow ones.
+const SPIN_PAYS_MAX: u8 = 4;
 
 // ANCHOR: desk
 pub(crate) struct Desk<P> {
-    state: AtomicU8,
-    /// Written only by the manager that holds CLAIMED, read only by it
-    /// or by the employee that holds TAKING.
-    paper: UnsafeCell<Option<P>>,
-    /// Employees waiting for a paper, awake or asleep.
-    waiting: Padded<AtomicUsize>,
-    /// An employee is spinning at the desk: the others sleep.
-    spinning: Padded<AtomicBool>,
+    /// The state and the paper share a cache line: the employee that
+    /// sees the paper offered finds the paper in the same line.
+    slot: Slot<P>,
     /// Managers between their shutdown check and the end of their
     /// hand-off. The employees stay while any is left.
     handing: Padded<AtomicUsize>,
     closing: AtomicBool,
-    /// How long the last hand-offs waited for an employee, in ns: a moving
-    /// average that tells the manager whether spinning pays. Only the
-    /// manager holding the desk reads and writes it.
-    typical_wait: AtomicU64,
+    /// Whether the manager's spin has lately paid: up by one each time it
+    /// caught an employee, down by two each time the manager had to sleep.
+    /// Only the manager holding the desk reads and writes it.
+    spin_pays: AtomicU8,
     /// Employees asleep, waiting for a paper.
     employees: Room,
     /// The manager holding the desk, asleep until its paper is taken.
@@ -85,27 +106,65 @@ pub(crate) struct Desk<P> {
     /// Managers asleep, waiting for the desk to be free.
     queue: Room,
 }
+
+#[repr(C, align(128))]
+struct Slot<P> {
+    state: AtomicU64,
+    /// Written only by the manager that holds CLAIMED, read only by it
+    /// or by the employee that holds TAKING.
+    paper: UnsafeCell<Option<P>>,
+}
 // ANCHOR_END: desk
 
 // SAFETY: the paper moves from one thread to another (hence `P: Send`),
-// and the state machine above gives each access to `paper` to one thread
-// at a time, ordered by the Release/Acquire pairs on `state`.
+// and the phases above give each access to `paper` to one thread at a
+// time, ordered by the atomic operations on `state` (all SeqCst, so each
+// store is a release and each load an acquire).
 unsafe impl<P: Send> Sync for Desk<P> {}
 
 impl<P> Desk<P> {
     pub(crate) fn new() -> Self {
         Desk {
-            state: AtomicU8::new(EMPTY),
-            paper: UnsafeCell::new(None),
-            waiting: Padded(AtomicUsize::new(0)),
-            spinning: Padded(AtomicBool::new(false)),
+            slot: Slot {
+                state: AtomicU64::new(EMPTY),
+                paper: UnsafeCell::new(None),
+            },
             handing: Padded(AtomicUsize::new(0)),
             closing: AtomicBool::new(false),
-            typical_wait: AtomicU64::new(0),
+            spin_pays: AtomicU8::new(SPIN_PAYS_MAX),
             employees: Room::default(),
             holder: Room::default(),
             queue: Room::default(),
         }
+    }
+
+    fn state(&self) -> &AtomicU64 {
+        &self.slot.state
+    }
+
+    /// Moves the phase from `from` to `to`, if it is `from`, keeping the
+    /// flag and the count as they are. Returns the word it replaced.
+    fn change(&self, from: u64, to: u64) -> Option<u64> {
+        let mut word = self.state().load(SeqCst);
+        while phase(word) == from {
+            let next = word - from + to;
+            match self
+                .state()
+                .compare_exchange_weak(word, next, SeqCst, SeqCst)
+            {
+                Ok(_) => return Some(word),
+                Err(now) => word = now,
+            }
+        }
+        None
+    }
+
+    /// Moves on a phase this thread holds: nobody else can change it, so
+    /// an addition does it, whatever the flag and the count are doing.
+    fn advance(&self, from: u64, to: u64) -> u64 {
+        let word = self.state().fetch_add(to.wrapping_sub(from), SeqCst);
+        debug_assert_eq!(phase(word), from, "moved on a phase it did not hold");
+        word
     }
 
     // ANCHOR: hand_off
@@ -137,44 +196,56 @@ impl<P> Handing<'_, P> {
     pub(crate) fn hand_off(self, paper: P, deadline: Option<Instant>) -> Result<(), P> {
         let desk = self.0;
         // 1. Wait for the desk to be free (another manager may hold it).
-        let free = |state| state == EMPTY;
-        while !desk.claim(EMPTY) {
-            // LEFT with nobody watching: a sleeping employee was woken for
-            // the last paper, and this manager's spin would only hold up
-            // the CPU it may need to wake on.
-            let woken = |state| state == LEFT && !desk.spinning.load(SeqCst);
-            let waited = spin_until(&desk.state, free, woken, MANAGER_SPINS_FOR);
-            if waited
-                .or_else(|| desk.queue.sleep_until(&desk.state, free, deadline))
-                .is_none()
-            {
+        let free = |word| phase(word) == EMPTY;
+        // LEFT with nobody watching: a sleeping employee was woken for
+        // the last paper, and a spin would only hold up the CPU it may
+        // need to wake on.
+        let woken = |word| phase(word) == LEFT && !watched(word);
+        while desk.change(EMPTY, CLAIMED).is_none() {
+            let waited = spin_until(desk.state(), free, woken, MANAGER_SPINS_FOR);
+            let waited = waited.or_else(|| desk.queue.sleep_until(desk.state(), free, deadline));
+            if waited.is_none() {
                 // Giving up: a ring meant for this manager goes on to the next.
                 desk.queue.ring_one();
                 return Err(paper);
             }
         }
         // 2. Put the paper down. SAFETY: this manager holds CLAIMED.
-        unsafe { *desk.paper.get() = Some(paper) };
-        // 3. Wait a little: an employee watching the desk, or on its way
-        // back from a quick paper, takes it without a system call.
-        desk.state.store(OFFERED, SeqCst);
-        let taken = |state| state == TAKEN;
-        let start = Instant::now();
-        let mut waited = spin_until(&desk.state, taken, |_| false, desk.manager_spin());
-        // 4. Nobody came, but an employee is waiting, asleep: the paper is
-        // as good as taken, and the manager may go.
+        unsafe { *desk.slot.paper.get() = Some(paper) };
+        // 3. An employee watching the desk takes the paper within
+        // nanoseconds, and no other paper can come between: the manager
+        // may go. (The count of waiting employees cannot drop while the
+        // desk is CLAIMED: an employee stops waiting only by taking a
+        // paper, or by going home from an EMPTY desk.)
+        let word = desk.state().load(SeqCst);
+        if watched(word) && waiting(word) > 0 {
+            let before = desk.advance(CLAIMED, LEFT);
+            // The watcher stopped meanwhile, and may be asleep: wake one.
+            // (Still watching: it sees LEFT when it stops, at the latest.)
+            if !watched(before) {
+                desk.employees.ring_one();
+            }
+            return Ok(());
+        }
+        desk.advance(CLAIMED, OFFERED);
+        // 4. Nobody is watching: wait a little for an employee on its way
+        // back from a quick paper. If none comes and one waits asleep,
+        // leave the paper for it, wake it, and go.
+        let taken = |word| phase(word) == TAKEN;
+        let mut waited = spin_until(desk.state(), taken, |_| false, desk.manager_spin());
+        desk.spin_paid(waited.is_some());
         if waited.is_none() && desk.leave_for_a_sleeper() {
             return Ok(());
         }
         // 5. Every employee is busy: sleep until one comes for the paper.
-        waited = waited.or_else(|| desk.holder.sleep_until(&desk.state, taken, deadline));
+        waited = waited.or_else(|| desk.holder.sleep_until(desk.state(), taken, deadline));
         if waited.is_none()
             && let Some(paper) = desk.take_back()
         {
             return Err(paper);
         }
-        desk.record_wait(start.elapsed());
-        desk.free();
+        desk.advance(TAKEN, EMPTY);
+        desk.freed();
         Ok(())
     }
 }
@@ -192,136 +263,178 @@ impl<P> Drop for Handing<'_, P> {
 
 impl<P> Desk<P> {
     /// An employee is waiting: leaves the paper for it, wakes one unless
-    /// one is awake at the desk, and returns `true`: the manager may go.
-    /// `false` if no employee waits, or one has just begun to take the
-    /// paper.
+    /// one is watching the desk, and returns `true`: the manager may go.
+    /// `false` if no employee waits, or one has begun to take the paper.
     ///
     /// Why the paper is as good as taken: no other paper can come between
     /// (the desk is not EMPTY until this one is picked up), and the count
     /// of waiting employees cannot drop while the paper is OFFERED. An
-    /// employee stops waiting only by taking a paper (then the swap below
-    /// fails) or by going home from an EMPTY desk.
+    /// employee stops waiting only by taking a paper (then the phase is
+    /// no longer OFFERED) or by going home from an EMPTY desk.
     fn leave_for_a_sleeper(&self) -> bool {
-        let left = self.waiting.load(SeqCst) > 0
-            && self
-                .state
-                .compare_exchange(OFFERED, LEFT, SeqCst, Relaxed)
-                .is_ok();
-        // After the swap: a spinner seen here sees LEFT, or stops spinning
-        // after this load and looks at the state again before it sleeps.
-        if left && !self.spinning.load(SeqCst) {
-            self.employees.ring_one();
+        let mut word = self.state().load(SeqCst);
+        while phase(word) == OFFERED && waiting(word) > 0 {
+            let left = word - OFFERED + LEFT;
+            match self
+                .state()
+                .compare_exchange_weak(word, left, SeqCst, SeqCst)
+            {
+                Ok(_) => {
+                    if !watched(word) {
+                        self.employees.ring_one();
+                    }
+                    return true;
+                }
+                Err(now) => word = now,
+            }
         }
-        left
+        false
     }
 
     /// The deadline has passed with the paper still on the desk. Takes it
-    /// back, unless an employee is already waiting or picking it up: then
-    /// waits (briefly) until it holds the paper, and returns `None`.
+    /// back, unless an employee is waiting or picking it up: then waits
+    /// (briefly) until it holds the paper, and returns `None`.
     fn take_back(&self) -> Option<P> {
-        // Whoever is counted in `waiting` sees OFFERED and takes it: an
-        // employee leaves the desk only with a paper or when it is SHUT.
-        if self.waiting.load(SeqCst) == 0 && self.claim(OFFERED) {
-            // SAFETY: this manager holds CLAIMED again.
-            let paper = unsafe { (*self.paper.get()).take() };
-            self.free();
-            return paper;
+        // Whoever is counted as waiting sees OFFERED and takes it: it came
+        // after `leave_for_a_sleeper` found nobody, so it was awake.
+        let mut word = self.state().load(SeqCst);
+        while phase(word) == OFFERED && waiting(word) == 0 {
+            let claimed = word - OFFERED + CLAIMED;
+            match self
+                .state()
+                .compare_exchange_weak(word, claimed, SeqCst, SeqCst)
+            {
+                Ok(_) => {
+                    // SAFETY: this manager holds CLAIMED again.
+                    let paper = unsafe { (*self.slot.paper.get()).take() };
+                    self.advance(CLAIMED, EMPTY);
+                    self.freed();
+                    return paper;
+                }
+                Err(now) => word = now,
+            }
         }
         self.holder
-            .sleep_until(&self.state, |state| state == TAKEN, None);
+            .sleep_until(self.state(), |word| phase(word) == TAKEN, None);
         None
     }
 
-    /// The desk is free again: the next manager in the queue may come, and
-    /// after the shutdown signal the employees may go home.
-    fn free(&self) {
-        self.state.store(EMPTY, SeqCst);
+    /// The desk has just become EMPTY: the next manager in the queue may
+    /// come, and after the shutdown signal the employees may go home.
+    fn freed(&self) {
         self.queue.ring_one();
         if self.closing.load(SeqCst) {
             self.employees.ring_all();
         }
     }
+    // ANCHOR_END: hand_off
 
-    /// Spin only while hand-offs have lately been quicker than a spin.
+    /// Spin only while spinning has lately paid. Otherwise one round of
+    /// looks, which still catches an employee already on its way.
     fn manager_spin(&self) -> Duration {
-        let typical = Duration::from_nanos(self.typical_wait.load(Relaxed));
-        match typical < MANAGER_SPINS_FOR {
+        match self.spin_pays.load(Relaxed) > 0 {
             true => MANAGER_SPINS_FOR,
-            false => Duration::ZERO, // one round of looks, then sleep
+            false => Duration::ZERO,
         }
     }
 
-    /// A moving average: each wait counts for an eighth.
-    fn record_wait(&self, waited: Duration) {
-        let waited = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
-        let typical = self.typical_wait.load(Relaxed);
-        let typical = typical - typical / 8 + waited / 8;
-        self.typical_wait.store(typical, Relaxed);
-    }
-    // ANCHOR_END: hand_off
-
-    fn claim(&self, from: u8) -> bool {
-        let claimed = self.state.compare_exchange(from, CLAIMED, SeqCst, Relaxed);
-        claimed.is_ok()
+    fn spin_paid(&self, paid: bool) {
+        let pays = self.spin_pays.load(Relaxed);
+        let pays = match paid {
+            true => (pays + 1).min(SPIN_PAYS_MAX),
+            false => pays.saturating_sub(2),
+        };
+        self.spin_pays.store(pays, Relaxed);
     }
 
     // ANCHOR: take
     /// Waits for a paper and takes it. `None` once the desk is shut down
     /// and no manager is handing off: the employee goes home.
     pub(crate) fn take(&self) -> Option<P> {
-        self.waiting.fetch_add(1, SeqCst);
-        let offered = |state| state == OFFERED || state == LEFT;
-        let ready = |state| offered(state) || state == SHUT || self.may_go_home(state);
+        let offered = |word| phase(word) == OFFERED || phase(word) == LEFT;
+        let ready = |word| offered(word) || phase(word) == SHUT || self.may_go_home(word);
+        // Arrive: count in as waiting, and watch the desk if nobody does.
+        let (mut word, mut watching) = self.arrive();
         loop {
-            let state = self.employee_waits(ready);
-            if offered(state) {
-                let won = self.state.compare_exchange(state, TAKING, Acquire, Relaxed);
-                if won.is_ok() {
-                    // Before the desk moves on: a manager that then sees
-                    // `waiting` must not count this employee as waiting.
-                    self.waiting.fetch_sub(1, SeqCst);
-                    // SAFETY: this employee holds TAKING.
-                    let paper = unsafe { (*self.paper.get()).take() };
-                    if state == OFFERED {
-                        // Its manager waits to hear, and frees the desk.
-                        self.state.store(TAKEN, SeqCst);
-                        self.holder.ring_one();
-                    } else {
-                        self.free(); // its manager has gone
-                    }
-                    return paper;
-                }
-            } else if state == SHUT || self.claim_for_home() {
-                self.waiting.fetch_sub(1, SeqCst);
+            if !ready(word) {
+                (word, watching) = self.employee_waits(ready, watching);
+            }
+            // Each way out stops waiting (and watching) in the same step.
+            let leaving = WAITING + if watching { WATCHED } else { 0 };
+            let was = phase(word);
+            let next = match offered(word) {
+                true => word - was + TAKING - leaving,
+                // SHUT, or EMPTY and time to go home: shut it if not yet.
+                false => word - was + SHUT - leaving,
+            };
+            if let Err(now) = self.state().compare_exchange(word, next, SeqCst, SeqCst) {
+                word = now; // another employee won, or the counts moved
+                continue;
+            }
+            if !offered(word) {
                 self.employees.ring_all(); // the others see SHUT and go too
                 return None;
             }
-            // Another employee won the paper, or a manager the desk.
+            // SAFETY: this employee holds TAKING.
+            let paper = unsafe { (*self.slot.paper.get()).take() };
+            if was == OFFERED {
+                // Its manager waits to hear, and frees the desk.
+                self.advance(TAKING, TAKEN);
+                self.holder.ring_one();
+            } else {
+                self.advance(TAKING, EMPTY); // its manager has gone
+                self.freed();
+            }
+            return paper;
         }
     }
 
-    fn claim_for_home(&self) -> bool {
-        let shut = self.state.compare_exchange(EMPTY, SHUT, SeqCst, Relaxed);
-        shut.is_ok()
-    }
-
-    /// One employee at a time spins at the desk; the others sleep.
-    fn employee_waits(&self, ready: impl Fn(u8) -> bool) -> u8 {
-        // SeqCst: a manager that sees `spinning` unset rings, so a spinner
-        // must be seen, or else see the paper.
-        if !self.spinning.swap(true, SeqCst) {
-            // TAKEN with the manager asleep: it has been woken, and needs
-            // a CPU to hand off the next paper. Spinning would hold the
-            // CPU it could have; sleeping gives it up.
-            let asleep = |state| state == TAKEN && self.holder.sleepers.load(SeqCst) > 0;
-            let seen = spin_until(&self.state, &ready, asleep, EMPLOYEE_SPINS_FOR);
-            self.spinning.store(false, SeqCst);
-            if let Some(state) = seen {
-                return state;
+    /// Counts this employee in as waiting, and as the watcher if nobody
+    /// watches, in one step. Returns the new word and whether it watches.
+    fn arrive(&self) -> (u64, bool) {
+        let mut word = self.state().load(SeqCst);
+        loop {
+            let watching = !watched(word);
+            let arrived = word + WAITING + if watching { WATCHED } else { 0 };
+            match self
+                .state()
+                .compare_exchange_weak(word, arrived, SeqCst, SeqCst)
+            {
+                Ok(_) => return (arrived, watching),
+                Err(now) => word = now,
             }
         }
-        let forever = self.employees.sleep_until(&self.state, ready, None);
-        forever.unwrap_or(SHUT) // without a deadline it only returns ready
+    }
+
+    /// Waits until `ready` accepts the word. The watcher spins first, and
+    /// stays the watcher if the desk becomes ready meanwhile; otherwise it
+    /// stops watching and sleeps like the others. Returns the word and
+    /// whether this employee still watches.
+    fn employee_waits(&self, ready: impl Fn(u64) -> bool, watching: bool) -> (u64, bool) {
+        if watching {
+            // The desk waits for a manager that is asleep: one that has
+            // been woken to hear its paper was TAKEN, or to claim the
+            // EMPTY desk. It needs a CPU to hand off the next paper, and
+            // spinning would hold the CPU it could have; sleeping gives it
+            // up.
+            let asleep = |word| match phase(word) {
+                TAKEN => self.holder.asleep(),
+                EMPTY => self.queue.asleep(),
+                _ => false,
+            };
+            if let Some(word) = spin_until(self.state(), &ready, asleep, EMPLOYEE_SPINS_FOR) {
+                return (word, true);
+            }
+            // The word as it stops watching: a manager that saw the flag
+            // left its paper without a ring, and it is in this word.
+            let word = self.state().fetch_and(!WATCHED, SeqCst) & !WATCHED;
+            if ready(word) {
+                return (word, false);
+            }
+        }
+        let forever = self.employees.sleep_until(self.state(), ready, None);
+        // Without a deadline it only returns once `ready`.
+        (forever.unwrap_or(SHUT), false)
     }
     // ANCHOR_END: take
 
@@ -337,15 +450,15 @@ impl<P> Desk<P> {
     /// The order of the loads matters: `closing` before `handing`. A
     /// manager counts itself in `handing` before it loads `closing`, so
     /// either it sees the signal and turns back, or this sees it counted.
-    fn may_go_home(&self, state: u8) -> bool {
-        state == EMPTY && self.closing.load(SeqCst) && self.handing.load(SeqCst) == 0
+    fn may_go_home(&self, word: u64) -> bool {
+        phase(word) == EMPTY && self.closing.load(SeqCst) && self.handing.load(SeqCst) == 0
     }
     // ANCHOR_END: close
 
     /// Employees waiting for a paper right now (for the tests).
     #[cfg(test)]
-    pub(crate) fn waiting(&self) -> usize {
-        self.waiting.load(SeqCst)
+    pub(crate) fn waiting(&self) -> u64 {
+        waiting(self.state().load(SeqCst))
     }
 
     /// Whether the shutdown signal has been given (for the tests).
@@ -356,16 +469,18 @@ impl<P> Desk<P> {
 }
 
 // ANCHOR: spin
-/// Waits for `ready(state)` without a system call, for at most `limit`,
-/// or until `pointless(state)` says the other side cannot come soon.
+/// Waits for `ready(word)` without a system call, for at most `limit`,
+/// or until `pointless(word)` says the other side cannot come soon.
 /// `None` if it is not ready by then: the caller sleeps.
 fn spin_until(
-    state: &AtomicU8,
-    ready: impl Fn(u8) -> bool,
-    pointless: impl Fn(u8) -> bool,
+    state: &AtomicU64,
+    ready: impl Fn(u64) -> bool,
+    pointless: impl Fn(u64) -> bool,
     limit: Duration,
-) -> Option<u8> {
-    let start = Instant::now();
+) -> Option<u64> {
+    // The clock is read only once a first round of looks has failed: a
+    // hand-off caught at once pays for no clock at all.
+    let mut start = None;
     loop {
         // Look at the desk between every pause: the other side may come
         // at any moment, and each look costs only a cache-line read.
@@ -379,7 +494,7 @@ fn spin_until(
             }
             hint::spin_loop();
         }
-        if start.elapsed() >= limit {
+        if start.get_or_insert_with(Instant::now).elapsed() >= limit {
             return None;
         }
     }
@@ -406,10 +521,10 @@ impl Room {
     /// under the lock the ringer takes to ring.
     fn sleep_until(
         &self,
-        state: &AtomicU8,
-        ready: impl Fn(u8) -> bool,
+        state: &AtomicU64,
+        ready: impl Fn(u64) -> bool,
         deadline: Option<Instant>,
-    ) -> Option<u8> {
+    ) -> Option<u64> {
         let mut guard = lock(&self.lock);
         self.sleepers.fetch_add(1, SeqCst);
         let seen = loop {
@@ -439,6 +554,11 @@ impl Room {
     /// check and its wait holds the lock, so the notify finds it waiting.
     /// Notifying after letting go means the sleeper it wakes does not
     /// find the lock still taken.
+    /// Somebody sleeps here (it may be waking already).
+    fn asleep(&self) -> bool {
+        self.sleepers.load(SeqCst) > 0
+    }
+
     fn ring_one(&self) {
         if self.sleepers.load(SeqCst) > 0 {
             drop(lock(&self.lock));

@@ -228,18 +228,16 @@ fn a_waiting_employee_is_left_one_paper_not_two() {
     assert_eq!(team.join().unwrap(), [1, 2]);
 }
 
-/// The manager spins only while hand-offs have lately been quick: a run
-/// of slow ones stops the spinning, a run of quick ones brings it back.
+/// The manager spins only while spinning pays: a few hand-offs for which
+/// it had to sleep stop the spinning, one caught by a look brings it back.
 #[test]
-fn the_manager_spins_only_while_hand_offs_are_quick() {
+fn the_manager_spins_only_while_spinning_pays() {
     let desk = Desk::<u64>::new();
     assert_eq!(desk.manager_spin(), MANAGER_SPINS_FOR);
-    for _ in 0..20 {
-        desk.record_wait(Duration::from_micros(10));
+    for _ in 0..3 {
+        desk.spin_paid(false);
     }
     assert_eq!(desk.manager_spin(), Duration::ZERO);
-    for _ in 0..40 {
-        desk.record_wait(Duration::from_nanos(100));
-    }
+    desk.spin_paid(true);
     assert_eq!(desk.manager_spin(), MANAGER_SPINS_FOR);
 }
