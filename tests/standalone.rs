@@ -1,75 +1,220 @@
 //! An instructor copies one listing folder into a workshop and runs it. This
-//! test does exactly that for every listing: copy the folder alone into an
-//! empty temporary folder outside the workspace, build it (code and tests),
-//! and run it.
+//! test does exactly that for every listing: copy the folder into a workshop
+//! folder outside the workspace, beside only the listings it builds on (a
+//! path dependency `../<listing>`, the one kind a listing may have), build it
+//! (code and tests), and run it as its recording was made.
 //!
-//! The copies share one target folder (`target/standalone`) so that the
-//! dependencies compile once, and they build `--offline`: every crate they
-//! need is already in cargo's cache, because the workspace's `Cargo.lock`,
-//! copied in beside them, pins the same versions.
+//! The workshops stay between runs (in the system's temporary folder), and a
+//! copy is brought up to date by writing only the files that differ from the
+//! listing and removing the ones it no longer has: an unchanged listing keeps
+//! its time stamps, and cargo's own freshness check makes the rebuild a
+//! no-op, while any change to a listing is copied and rebuilt. The copies
+//! share one target folder (`target/standalone`) so that the dependencies
+//! compile once, and they build `--offline`: every crate they need is already
+//! in cargo's cache, because the workspace's `Cargo.lock`, copied in beside
+//! them, pins the same versions.
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::fs;
-
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use support::cargo::{cargo, target_dir};
+use regex::Regex;
+use support::cargo::{artifacts, cargo, target_dir};
 use support::compare::recorded_args;
 use support::guards::listing_crates;
 use support::process::{expect_success, run_bounded};
-use support::{book_root, copy_tree};
+use support::{book_root, mirror, tree};
 
 const BUILD_LIMIT: Duration = Duration::from_secs(900);
 const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+static PATH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"path\s*=\s*"([^"]*)""#).expect("a valid regex"));
 
 #[test]
 fn every_listing_builds_and_runs_when_copied_out_alone() {
     let listings = listing_crates(&book_root());
     assert!(!listings.is_empty(), "no listings found");
-    for listing in listings {
-        let workshop = tempfile::tempdir().expect("a temporary folder");
-        let copy = workshop.path().join(&listing);
-        // The listing's own files: everything but build output.
-        copy_tree(&book_root().join("listings").join(&listing), &copy);
-        fs::copy(book_root().join("Cargo.lock"), copy.join("Cargo.lock")).expect("a lock file");
+    let lock = fs::read(book_root().join("Cargo.lock")).expect("a lock file");
+    for listing in &listings {
+        let workshop = workshops().join(listing);
+        let copied = with_what_it_builds_on(&book_root(), listing, &listings);
+        // Nothing else in the workshop: a listing that reached for another
+        // one without saying so would not build.
+        for entry in fs::read_dir(&workshop).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !copied.contains(&name) {
+                fs::remove_dir_all(entry.path()).expect("a removable folder");
+            }
+        }
+        for name in &copied {
+            let mut files = tree(&book_root().join("listings").join(name));
+            if name == listing {
+                files.insert(PathBuf::from("Cargo.lock"), lock.clone());
+            }
+            mirror(&workshop.join(name), &files);
+        }
+        let copy = workshop.join(listing);
+        let program = build(listing, &copy);
 
-        let manifest = fs::read_to_string(copy.join("Cargo.toml")).expect("a manifest");
-        assert!(
-            !manifest.contains("workspace") && !manifest.contains("path ="),
-            "{listing}: a listing may not lean on the workspace or on another listing"
-        );
-
-        // Run it as its recording was made, with any paths the recording
-        // names under `listings/<listing>/` now inside the copy.
+        // Run it as its recording was made (what `cargo run` would start),
+        // with any paths the recording names under `listings/<listing>/` now
+        // inside the copy.
         let recording = fs::read_to_string(copy.join("output.txt")).unwrap_or_default();
         let first_line = recording.lines().next().unwrap_or_default();
         let inside = format!("listings/{listing}/");
-        let mut run: Vec<String> = ["run", "--offline", "--quiet", "--"]
-            .map(String::from)
-            .into();
-        for arg in recorded_args(&listing, first_line) {
-            run.push(arg.strip_prefix(&inside).unwrap_or(&arg).to_string());
-        }
-        let build: Vec<String> = ["build", "--offline", "--all-targets"]
-            .map(String::from)
-            .into();
-        for args in [build, run] {
-            let output = run_bounded(
-                cargo()
-                    .current_dir(&copy)
-                    .args(&args)
-                    .env("CARGO_TARGET_DIR", target_dir("standalone"))
-                    // The outer `cargo test` may have set these for the book.
-                    .env_remove("CARGO_MANIFEST_DIR")
-                    .env_remove("CARGO_PRIMARY_PACKAGE"),
-                if args[0] == "build" {
-                    BUILD_LIMIT
-                } else {
-                    RUN_LIMIT
-                },
+        let args: Vec<String> = recorded_args(listing, first_line)
+            .into_iter()
+            .map(|arg| arg.strip_prefix(&inside).unwrap_or(&arg).to_string())
+            .collect();
+        let output = run_bounded(
+            Command::new(&program).args(&args).current_dir(&copy),
+            RUN_LIMIT,
+        );
+        expect_success(
+            &format!("{listing}: cargo run -- {}", args.join(" ")),
+            &output,
+        );
+    }
+}
+
+/// Where the workshops are: outside the workspace (cargo would otherwise
+/// take a copy for a member of it), one folder per book checkout.
+fn workshops() -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    book_root().hash(&mut hasher);
+    std::env::temp_dir().join(format!("pooling-book-workshops-{:016x}", hasher.finish()))
+}
+
+/// `listing` and every listing it builds on, directly or not. A listing
+/// leans on nothing of the workspace, and its only path dependencies are
+/// other listings, `../<listing>`, which the instructor copies beside it.
+fn with_what_it_builds_on(root: &Path, listing: &str, listings: &[String]) -> Vec<String> {
+    let mut copied = vec![listing.to_string()];
+    let mut next = 0;
+    while let Some(name) = copied.get(next).cloned() {
+        next += 1;
+        let manifest = root.join("listings").join(&name).join("Cargo.toml");
+        let manifest = fs::read_to_string(&manifest).expect("a manifest");
+        assert!(
+            !manifest.contains("workspace"),
+            "{name}: a listing may not lean on the workspace"
+        );
+        for path in PATH.captures_iter(&manifest) {
+            let other = path[1].strip_prefix("../").unwrap_or_default();
+            assert!(
+                listings.iter().any(|l| l == other),
+                "{name}: `path = \"{}\"`: a listing may depend by path only on another \
+                 listing, as `../<listing>`",
+                &path[1]
             );
-            expect_success(&format!("{listing}: cargo {}", args.join(" ")), &output);
+            if !copied.iter().any(|c| c == other) {
+                copied.push(other.to_string());
+            }
         }
     }
+    copied
+}
+
+/// Builds the copy, code and tests (`cargo build --all-targets`), and returns
+/// its program: the one binary `cargo run` would start.
+fn build(listing: &str, copy: &Path) -> PathBuf {
+    let output = run_bounded(
+        cargo()
+            .current_dir(copy)
+            .args([
+                "build",
+                "--offline",
+                "--all-targets",
+                "--message-format=json-render-diagnostics",
+            ])
+            .env("CARGO_TARGET_DIR", target_dir("standalone"))
+            // The outer `cargo test` may have set these for the book.
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_PRIMARY_PACKAGE"),
+        BUILD_LIMIT,
+    );
+    expect_success(&format!("{listing}: cargo build --all-targets"), &output);
+    let manifest = copy.join("Cargo.toml");
+    let mut programs = BTreeMap::new();
+    for message in artifacts(&output) {
+        let is_program = message["target"]["kind"] == serde_json::json!(["bin"])
+            && message["profile"]["test"] == false
+            && message["manifest_path"].as_str().map(Path::new) == Some(manifest.as_path());
+        if let (true, Some(executable)) = (is_program, message["executable"].as_str()) {
+            let name = message["target"]["name"].as_str().unwrap_or_default();
+            programs.insert(name.to_string(), PathBuf::from(executable));
+        }
+    }
+    assert_eq!(
+        programs.len(),
+        1,
+        "{listing}: `cargo run` needs exactly one program, found {programs:?}"
+    );
+    programs.into_values().next().expect("one program")
+}
+
+/// What makes the rebuild a no-op, and still a real copy: an unchanged file
+/// keeps its time stamp, a changed one is rewritten, a removed one goes.
+#[test]
+fn a_copy_brought_up_to_date_rewrites_only_what_changed() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+    let write = |file: &Path, text: &str| {
+        fs::create_dir_all(file.parent().expect("a folder")).expect("a folder");
+        fs::write(file, text).expect("a writable file");
+    };
+    write(&from.join("kept.rs"), "kept");
+    write(&from.join("src/changed.rs"), "before");
+    mirror(&to, &tree(&from));
+    let long_ago = std::time::UNIX_EPOCH + Duration::from_secs(1_000_000);
+    let kept = fs::File::options().write(true).open(to.join("kept.rs"));
+    kept.and_then(|file| file.set_modified(long_ago))
+        .expect("a time stamp");
+    write(&from.join("src/changed.rs"), "after");
+    write(&to.join("src/gone.rs"), "left over");
+
+    mirror(&to, &tree(&from));
+    let stamp = fs::metadata(to.join("kept.rs")).and_then(|m| m.modified());
+    assert_eq!(stamp.expect("a time stamp"), long_ago);
+    let changed = fs::read_to_string(to.join("src/changed.rs"));
+    assert_eq!(changed.expect("a copied file"), "after");
+    assert!(!to.join("src/gone.rs").exists());
+}
+
+/// A listing may build on another listing by path, and on nothing else.
+#[test]
+fn a_path_dependency_is_allowed_only_on_another_listing() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let manifest = |listing: &str, dependency: &str| {
+        let folder = dir.path().join("listings").join(listing);
+        fs::create_dir_all(&folder).expect("a folder");
+        let text = format!("[package]\nname = \"{listing}\"\n\n[dependencies]\n{dependency}\n");
+        fs::write(folder.join("Cargo.toml"), text).expect("a manifest");
+    };
+    manifest("pool", "");
+    manifest("measure", "pool = { path = \"../pool\" }");
+    manifest("uses-measure", "measure = { path = \"../measure\" }");
+    manifest("elsewhere", "helper = { path = \"../../helper\" }");
+    manifest("leaning", "serde = { workspace = true }");
+    let listings = ["elsewhere", "leaning", "measure", "pool", "uses-measure"].map(String::from);
+    let builds_on = |listing: &str| {
+        let (root, listings) = (dir.path().to_path_buf(), listings.clone());
+        let listing = listing.to_string();
+        std::panic::catch_unwind(move || with_what_it_builds_on(&root, &listing, &listings))
+    };
+    assert_eq!(builds_on("pool").ok(), Some(vec!["pool".to_string()]));
+    let copied = builds_on("uses-measure").ok();
+    assert_eq!(
+        copied,
+        Some(["uses-measure", "measure", "pool"].map(String::from).into())
+    );
+    assert!(builds_on("elsewhere").is_err());
+    assert!(builds_on("leaning").is_err());
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -62,13 +62,7 @@ fn build_listings() -> Built {
 
     let mut executables = BTreeMap::new();
     let mut rlibs = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if message["reason"] != "compiler-artifact" {
-            continue;
-        }
+    for message in artifacts(&output) {
         if let Some(executable) = message["executable"].as_str() {
             let name = message["target"]["name"].as_str().unwrap_or_default();
             executables.insert(name.to_string(), PathBuf::from(executable));
@@ -89,6 +83,16 @@ fn build_listings() -> Built {
         executables,
         rlib_dir,
     }
+}
+
+/// What a `cargo build --message-format=json...` says it built (or found
+/// fresh): its `compiler-artifact` messages.
+pub fn artifacts(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .collect()
 }
 
 fn fresh_folder_with(dir: &Path, files: &[PathBuf]) {
