@@ -22,6 +22,7 @@ use support::cargo::target_dir;
 use support::compare::{compare, expect_usage_error, run_pinned};
 use support::guards::listing_crates;
 use support::process::{expect_success, run_bounded};
+use support::stamp::{Key, unless_passed_before};
 
 /// A cold `go build` of a small program takes a few seconds.
 const BUILD_LIMIT: Duration = Duration::from_secs(300);
@@ -33,7 +34,7 @@ fn every_go_companion_prints_what_its_rust_twin_recorded() {
     }
     let mut failures = Vec::new();
     for (listing, program) in built_companions() {
-        let fresh = run_pinned(program, &[]);
+        let fresh = run_pinned(program, &[], &book_root());
         let recording = book_root()
             .join("listings")
             .join(listing)
@@ -64,16 +65,51 @@ fn every_go_companion_is_formatted_and_vetted() {
         return;
     }
     for (listing, source) in companions() {
-        let unformatted = run_bounded(Command::new("gofmt").arg("-l").arg(&source), BUILD_LIMIT);
-        expect_success(&format!("gofmt on {listing}"), &unformatted);
-        assert!(
-            unformatted.stdout.is_empty(),
-            "{listing}: run gofmt -w on {}",
-            String::from_utf8_lossy(&unformatted.stdout)
-        );
-        let vet = run_bounded(go(&source).args(["vet", "./..."]), BUILD_LIMIT);
-        expect_success(&format!("go vet on {listing}"), &vet);
+        // gofmt's and go vet's verdicts depend on nothing but the sources
+        // and the toolchain.
+        let stamp = target_dir("go-companions").join(format!("{listing}.vetted"));
+        unless_passed_before(&stamp, &source_key(&source), || {
+            let unformatted =
+                run_bounded(Command::new("gofmt").arg("-l").arg(&source), BUILD_LIMIT);
+            expect_success(&format!("gofmt on {listing}"), &unformatted);
+            assert!(
+                unformatted.stdout.is_empty(),
+                "{listing}: run gofmt -w on {}",
+                String::from_utf8_lossy(&unformatted.stdout)
+            );
+            let vet = run_bounded(go(&source).args(["vet", "./..."]), BUILD_LIMIT);
+            expect_success(&format!("go vet on {listing}"), &vet);
+        });
     }
+}
+
+/// Everything a companion's build (and vetting) depends on: its files, and
+/// the Go toolchain with the settings that shape a build, read as the tests
+/// run go. (Not all of `go env`: its GOGCCFLAGS names a fresh temporary
+/// folder every time.)
+fn source_key(source: &Path) -> String {
+    static TOOLCHAIN: OnceLock<String> = OnceLock::new();
+    let toolchain = TOOLCHAIN.get_or_init(|| {
+        let root = book_root();
+        Key::new()
+            .add_output(go(&root).arg("version"))
+            .add_output(go(&root).args([
+                "env",
+                "GOROOT",
+                "GOVERSION",
+                "GOOS",
+                "GOARCH",
+                "GOAMD64",
+                "GOEXPERIMENT",
+                "GOFLAGS",
+                "CGO_ENABLED",
+                "CC",
+                "CGO_CFLAGS",
+                "CGO_LDFLAGS",
+            ]))
+            .finish()
+    });
+    Key::new().add(toolchain).add_tree(source).finish()
 }
 
 /// Part III builds one Rust library step by step; Go companions are for the
@@ -134,13 +170,22 @@ fn built_companions() -> &'static [(String, PathBuf)] {
 }
 
 /// Builds one companion into `target/go-companions/` and returns the program.
+/// The build is kept while its sources and the toolchain stay the same.
 fn build(listing: &str, source: &Path) -> PathBuf {
     let program = target_dir("go-companions").join(listing);
-    let output = run_bounded(
-        go(source).arg("build").arg("-o").arg(&program).arg("."),
-        BUILD_LIMIT,
-    );
-    expect_success(&format!("go build of {listing}"), &output);
+    let mut stamp = program.clone().into_os_string();
+    stamp.push(".built");
+    let stamp = PathBuf::from(stamp);
+    if !program.is_file() {
+        let _ = fs::remove_file(&stamp);
+    }
+    unless_passed_before(&stamp, &source_key(source), || {
+        let output = run_bounded(
+            go(source).arg("build").arg("-o").arg(&program).arg("."),
+            BUILD_LIMIT,
+        );
+        expect_success(&format!("go build of {listing}"), &output);
+    });
     program
 }
 

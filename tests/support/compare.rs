@@ -18,7 +18,6 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::book_root;
 use super::process::{expect_success, run_bounded};
 
 /// The CPU count of the machine the outputs were recorded on.
@@ -30,9 +29,10 @@ static EMPLOYEE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"employee \d+").expect("a valid regex"));
 
 /// Runs `program` with `args` on `PINNED_CPUS` CPUs, so that its team size
-/// is the recording machine's, and returns what it printed. It runs from the
-/// top of the repository, which is where recorded paths start.
-pub fn run_pinned(program: &Path, args: &[String]) -> String {
+/// is the recording machine's, and returns what it printed. It runs from
+/// `dir`: the top of the repository (where recorded paths start), or a
+/// scratch copy of its layout.
+pub fn run_pinned(program: &Path, args: &[String], dir: &Path) -> String {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     assert!(
         cpus >= PINNED_CPUS,
@@ -44,7 +44,7 @@ pub fn run_pinned(program: &Path, args: &[String]) -> String {
         .arg(format!("0-{}", PINNED_CPUS - 1))
         .arg(program)
         .args(args)
-        .current_dir(book_root());
+        .current_dir(dir);
     let output = run_bounded(&mut command, RUN_LIMIT);
     expect_success(&format!("{}", program.display()), &output);
     String::from_utf8_lossy(&output.stdout).into_owned()
