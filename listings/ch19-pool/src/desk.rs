@@ -82,9 +82,9 @@ const MANAGER_SPINS_FOR: Duration = Duration::from_micros(2);
 const EMPLOYEE_SPINS_FOR: Duration = Duration::from_micros(20);
 /// Looks at the desk between two looks at the clock (which costs more).
 const LOOKS_PER_CLOCK: u32 = 16;
-/// The most `spin_pays` can hold: a long run of quick hand-offs is
-/// forgotten after a few slow ones.
-const SPIN_PAYS_MAX: u8 = 4;
+/// The most a `Score` can hold: a long run of spins that paid is
+/// forgotten after a few that did not.
+const SCORE_MAX: u8 = 4;
 
 // ANCHOR: desk
 pub(crate) struct Desk<P> {
@@ -95,10 +95,9 @@ pub(crate) struct Desk<P> {
     /// hand-off. The employees stay while any is left.
     handing: Padded<AtomicUsize>,
     closing: AtomicBool,
-    /// Whether the manager's spin has lately paid: up by one each time it
-    /// caught an employee, down by two each time the manager had to sleep.
-    /// Only the manager holding the desk reads and writes it.
-    spin_pays: AtomicU8,
+    /// Whether the manager's spin has lately paid. Only the manager
+    /// holding the desk updates it.
+    manager_spins: Score,
     /// Employees asleep, waiting for a paper.
     employees: Room,
     /// The manager holding the desk, asleep until its paper is taken.
@@ -131,7 +130,7 @@ impl<P> Desk<P> {
             },
             handing: Padded(AtomicUsize::new(0)),
             closing: AtomicBool::new(false),
-            spin_pays: AtomicU8::new(SPIN_PAYS_MAX),
+            manager_spins: Score::default(),
             employees: Room::default(),
             holder: Room::default(),
             queue: Room::default(),
@@ -233,7 +232,7 @@ impl<P> Handing<'_, P> {
         // leave the paper for it, wake it, and go.
         let taken = |word| phase(word) == TAKEN;
         let mut waited = spin_until(desk.state(), taken, |_| false, desk.manager_spin());
-        desk.spin_paid(waited.is_some());
+        desk.manager_spins.paid(waited.is_some());
         if waited.is_none() && desk.leave_for_a_sleeper() {
             return Ok(());
         }
@@ -332,19 +331,7 @@ impl<P> Desk<P> {
     /// Spin only while spinning has lately paid. Otherwise one round of
     /// looks, which still catches an employee already on its way.
     fn manager_spin(&self) -> Duration {
-        match self.spin_pays.load(Relaxed) > 0 {
-            true => MANAGER_SPINS_FOR,
-            false => Duration::ZERO,
-        }
-    }
-
-    fn spin_paid(&self, paid: bool) {
-        let pays = self.spin_pays.load(Relaxed);
-        let pays = match paid {
-            true => (pays + 1).min(SPIN_PAYS_MAX),
-            false => pays.saturating_sub(2),
-        };
-        self.spin_pays.store(pays, Relaxed);
+        self.manager_spins.limit(MANAGER_SPINS_FOR)
     }
 
     // ANCHOR: take
@@ -412,16 +399,10 @@ impl<P> Desk<P> {
     /// whether this employee still watches.
     fn employee_waits(&self, ready: impl Fn(u64) -> bool, watching: bool) -> (u64, bool) {
         if watching {
-            // The desk waits for a manager that is asleep: one that has
-            // been woken to hear its paper was TAKEN, or to claim the
-            // EMPTY desk. It needs a CPU to hand off the next paper, and
-            // spinning would hold the CPU it could have; sleeping gives it
-            // up.
-            let asleep = |word| match phase(word) {
-                TAKEN => self.holder.asleep(),
-                EMPTY => self.queue.asleep(),
-                _ => false,
-            };
+            // TAKEN with the manager asleep: it has been woken, and needs
+            // a CPU to hand off the next paper. Spinning would hold the
+            // CPU it could have; sleeping gives it up.
+            let asleep = |word| phase(word) == TAKEN && self.holder.asleep();
             if let Some(word) = spin_until(self.state(), &ready, asleep, EMPLOYEE_SPINS_FOR) {
                 return (word, true);
             }
@@ -500,6 +481,38 @@ fn spin_until(
     }
 }
 // ANCHOR_END: spin
+
+/// Whether spinning has lately paid: up by one each time a spin caught
+/// the other side, down by two each time it did not. While it is above
+/// zero, a spin goes on for its whole limit; at zero, for one round of
+/// looks only, which is enough to see spinning pay again.
+struct Score(AtomicU8);
+
+impl Default for Score {
+    fn default() -> Self {
+        Score(AtomicU8::new(SCORE_MAX))
+    }
+}
+
+impl Score {
+    fn limit(&self, full: Duration) -> Duration {
+        match self.0.load(Relaxed) > 0 {
+            true => full,
+            false => Duration::ZERO,
+        }
+    }
+
+    /// Relaxed, and a load and a store rather than one operation: a score
+    /// that two threads update at once loses a step, which does no harm.
+    fn paid(&self, paid: bool) {
+        let score = self.0.load(Relaxed);
+        let score = match paid {
+            true => (score + 1).min(SCORE_MAX),
+            false => score.saturating_sub(2),
+        };
+        self.0.store(score, Relaxed);
+    }
+}
 
 // ANCHOR: room
 /// Where threads sleep when spinning did not pay: a condition variable,

@@ -228,16 +228,34 @@ fn a_waiting_employee_is_left_one_paper_not_two() {
     assert_eq!(team.join().unwrap(), [1, 2]);
 }
 
-/// The manager spins only while spinning pays: a few hand-offs for which
-/// it had to sleep stop the spinning, one caught by a look brings it back.
+/// A spin goes on only while spinning pays: a few spins that caught
+/// nobody stop it, one that caught the other side brings it back.
 #[test]
-fn the_manager_spins_only_while_spinning_pays() {
-    let desk = Desk::<u64>::new();
-    assert_eq!(desk.manager_spin(), MANAGER_SPINS_FOR);
+fn a_spin_goes_on_only_while_spinning_pays() {
+    let score = Score::default();
+    let full = Duration::from_micros(2);
+    assert_eq!(score.limit(full), full);
     for _ in 0..3 {
-        desk.spin_paid(false);
+        score.paid(false);
     }
-    assert_eq!(desk.manager_spin(), Duration::ZERO);
-    desk.spin_paid(true);
-    assert_eq!(desk.manager_spin(), MANAGER_SPINS_FOR);
+    assert_eq!(score.limit(full), Duration::ZERO);
+    score.paid(true);
+    assert_eq!(score.limit(full), full);
+}
+
+/// One employee at most watches the desk, and only for a while: a team
+/// with nothing to do ends up asleep, every one of them, and costs no CPU.
+#[test]
+#[cfg_attr(not(miri), ntest::timeout(10_000))]
+fn an_idle_team_falls_asleep() {
+    let desk = Arc::new(Desk::new());
+    let team: Vec<_> = (0..3).map(|_| employee(&desk)).collect();
+    wait_until("the whole team sleeps", || {
+        asleep(&desk, |desk| &desk.employees) == 3
+    });
+    assert!(!watched(desk.state().load(SeqCst)), "still watched");
+    desk.close();
+    for employee in team {
+        assert_eq!(employee.join().unwrap(), Vec::<u64>::new());
+    }
 }
