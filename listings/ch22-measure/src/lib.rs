@@ -18,4 +18,6 @@ pub mod work;
 mod stats;
 
 #[cfg(test)]
+mod claims;
+#[cfg(test)]
 mod tests;
