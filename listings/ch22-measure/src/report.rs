@@ -196,11 +196,15 @@ pub fn markdown(measurements: &Measurements) -> String {
         let cells: Vec<String> = cells.iter().map(|cell| cell.replace('|', "\\|")).collect();
         format!("| {} |\n", cells.join(" | "))
     };
-    let mut out = format!(
-        "{}\n{}{EXPLAINED}\n\n",
-        headline(measurements),
-        wake_up_line(measurements)
-    );
+    // A blank line between the lines above the table: Markdown would
+    // run them into one paragraph.
+    let (headline, wake_up) = (headline(measurements), wake_up_line(measurements));
+    let above = [headline.as_str(), wake_up.trim_end(), EXPLAINED];
+    let mut out: String = above
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(|line| format!("{}\n\n", line.trim_end()))
+        .collect();
     out += &row(&HEADER.map(String::from));
     // Words to the left, numbers to the right.
     out += &format!("|:--|:--|{}\n", "--:|".repeat(COLUMNS - 2));
