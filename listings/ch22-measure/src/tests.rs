@@ -237,8 +237,8 @@ fn the_wake_up_round_trip_is_reported_only_when_measured() {
     with.wake_up_round_trip_ns = vec![3_100.0, 3_600.0, 2_900.0];
     // Markdown keeps a blank line after each line above the table, so
     // that they stay paragraphs of their own; the text table does not.
-    let renders: [(fn(&Measurements) -> String, &str); 2] =
-        [(report::markdown, "\n\n"), (report::text, "\n")];
+    type Render = fn(&Measurements) -> String;
+    let renders: [(Render, &str); 2] = [(report::markdown, "\n\n"), (report::text, "\n")];
     for (render, after) in renders {
         assert!(!render(&without).contains("wake-up"));
         let table = render(&with);
