@@ -34,7 +34,7 @@ fn the_send_after_the_tray_is_full_waits_for_room() {
         sent_tx.send(()).unwrap();
     });
     // A bounded wait gives the fourth send every chance to return; it cannot.
-    let early = sent_rx.recv_timeout(Duration::from_millis(200));
+    let early = sent_rx.recv_timeout(Duration::from_millis(100));
     assert_eq!(
         early,
         Err(RecvTimeoutError::Timeout),

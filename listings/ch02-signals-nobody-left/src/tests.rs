@@ -28,7 +28,7 @@ fn a_waiting_send_gets_the_paper_back_when_the_last_receiver_goes() {
     // alive and nobody taking, it cannot.
     assert!(
         back_rx
-            .recv_timeout(std::time::Duration::from_millis(200))
+            .recv_timeout(std::time::Duration::from_millis(100))
             .is_err()
     );
     drop(rx);

@@ -16,7 +16,7 @@ fn a_send_does_not_return_before_a_receiver_takes_the_paper() {
 
     // Nobody receives yet. A bounded wait gives the manager every chance to
     // return from `send`; on a rendezvous it cannot.
-    let early = sent_rx.recv_timeout(Duration::from_millis(200));
+    let early = sent_rx.recv_timeout(Duration::from_millis(100));
     assert_eq!(
         early,
         Err(RecvTimeoutError::Timeout),

@@ -16,7 +16,7 @@ fn waiting_employees(n: usize, rx: &Receiver<()>) -> Receiver<bool> {
 
 /// A bounded wait: gives a still-waiting employee every chance to wake.
 fn still_waiting(woke: &Receiver<bool>) -> bool {
-    woke.recv_timeout(Duration::from_millis(200)) == Err(RecvTimeoutError::Timeout)
+    woke.recv_timeout(Duration::from_millis(100)) == Err(RecvTimeoutError::Timeout)
 }
 
 #[test]

@@ -76,11 +76,11 @@ fn the_manager_waits_for_the_employee() {
 #[test]
 #[ntest::timeout(10_000)]
 fn handed_off_and_received_may_print_in_either_order() {
-    let employee_first = Recorder::holding(SENT, RECEIVED);
+    let employee_first = Recorder::holding_for_sure(SENT, RECEIVED);
     wait_for_task(employee_first.say_fn());
     assert!(employee_first.position(RECEIVED) < employee_first.position(SENT));
 
-    let manager_first = Recorder::holding(RECEIVED, SENT);
+    let manager_first = Recorder::holding_for_sure(RECEIVED, SENT);
     wait_for_task(manager_first.say_fn());
     assert!(manager_first.position(SENT) < manager_first.position(RECEIVED));
 }
@@ -138,19 +138,23 @@ fn any_argument_is_a_usage_error() {
 
 // ---- test helpers ----
 
-/// How long a held line waits for the line it is held for. Only a bound:
-/// it gives the other thread every chance to run ahead. In the passing
-/// case either the awaited line arrives at once or, when the code under
-/// test rules it out, the wait runs out and the test goes on.
-const HOLD: Duration = Duration::from_millis(200);
+/// How long a held line waits for a line the code under test rules out.
+/// Only a bound: it gives the other thread every chance to run ahead. In
+/// the passing case the wait runs out and the test goes on.
+const HOLD: Duration = Duration::from_millis(100);
+
+/// How long a held line waits for a line that is sure to come. A passing
+/// run waits only until it comes; the bound turns a hang into a failure.
+const PATIENCE: Duration = Duration::from_secs(5);
 
 /// Records every line said, in the order it is said. A line may be held:
 /// the thread saying it stops there until a line starting with `until`
-/// has been recorded (or `HOLD` runs out), and only then records it.
+/// has been recorded (or the hold's bound runs out), and only then records it.
 #[derive(Clone, Default)]
 struct Recorder {
     lines: Arc<(Mutex<Vec<String>>, Condvar)>,
     holds: Vec<(&'static str, &'static str)>,
+    bound: Duration,
 }
 
 impl Recorder {
@@ -158,11 +162,22 @@ impl Recorder {
         Self::default()
     }
 
-    /// Holds the line starting with `held` until a line starting with `until`.
+    /// Holds the line starting with `held` until a line starting with
+    /// `until`, which must not come first (at most `HOLD`).
     fn holding(held: &'static str, until: &'static str) -> Self {
         Recorder {
             holds: vec![(held, until)],
+            bound: HOLD,
             ..Self::default()
+        }
+    }
+
+    /// Holds the line starting with `held` until a line starting with
+    /// `until`, which is sure to come (at most `PATIENCE`).
+    fn holding_for_sure(held: &'static str, until: &'static str) -> Self {
+        Recorder {
+            bound: PATIENCE,
+            ..Self::holding(held, until)
         }
     }
 
@@ -172,7 +187,9 @@ impl Recorder {
         for (held, until) in &self.holds {
             if line.starts_with(held) {
                 lines = changed
-                    .wait_timeout_while(lines, HOLD, |l| !l.iter().any(|x| x.starts_with(until)))
+                    .wait_timeout_while(lines, self.bound, |l| {
+                        !l.iter().any(|x| x.starts_with(until))
+                    })
                     .unwrap()
                     .0;
             }
@@ -197,7 +214,7 @@ impl Recorder {
         let (lines, changed) = &*self.lines;
         let lines = lines.lock().unwrap();
         let (lines, _) = changed
-            .wait_timeout_while(lines, Duration::from_secs(5), |l| {
+            .wait_timeout_while(lines, PATIENCE, |l| {
                 !l.iter().any(|x| x.starts_with(prefix))
             })
             .unwrap();

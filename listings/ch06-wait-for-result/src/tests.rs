@@ -57,14 +57,15 @@ fn the_manager_lines_come_in_program_order() {
 
 // ANCHOR: send_waits
 /// The manager is held just before it starts to receive: first until the
-/// employee is about to send, then for `HOLD` more, which gives the
-/// employee every chance to get past its send. On the rendezvous it
-/// cannot: its send returns only once the manager has taken the result.
-/// With an in-tray of one, it would, and `KNOWS` would come first.
+/// employee is about to send (that line is sure to come, so `PATIENCE`
+/// bounds it), then for `HOLD` more, which gives the employee every chance
+/// to get past its send. On the rendezvous it cannot: its send returns
+/// only once the manager has taken the result. With an in-tray of one, it
+/// would, and `KNOWS` would come first.
 #[test]
 #[ntest::timeout(10_000)]
 fn the_employee_send_returns_only_once_the_manager_has_the_result() {
-    let recorder = Recorder::holding(&[(WAITING, HANDING), (WAITING, KNOWS)]);
+    let recorder = Recorder::holding(&[(WAITING, HANDING, PATIENCE), (WAITING, KNOWS, HOLD)]);
     wait_for_result(|| 49, recorder.say_fn());
     let lines = recorder.lines();
     assert!(
@@ -81,7 +82,7 @@ fn the_employee_send_returns_only_once_the_manager_has_the_result() {
 #[test]
 #[ntest::timeout(10_000)]
 fn the_manager_waits_for_the_employee_to_go_home() {
-    let recorder = Recorder::holding(&[(KNOWS, GONE)]);
+    let recorder = Recorder::holding(&[(KNOWS, GONE, HOLD)]);
     wait_for_result(|| 49, recorder.say_fn());
     // What was recorded when `wait_for_result` returned.
     let at_return = recorder.lines();
@@ -98,7 +99,7 @@ fn the_manager_waits_for_the_employee_to_go_home() {
 #[test]
 #[ntest::timeout(10_000)]
 fn the_manager_receives_only_after_the_employee_hands_off() {
-    let recorder = Recorder::holding(&[(HANDING, RECEIVED)]);
+    let recorder = Recorder::holding(&[(HANDING, RECEIVED, HOLD)]);
     wait_for_result(|| 49, recorder.say_fn());
     assert!(
         recorder.position(HANDING) < recorder.position(RECEIVED),
@@ -112,11 +113,11 @@ fn the_manager_receives_only_after_the_employee_hands_off() {
 #[test]
 #[ntest::timeout(10_000)]
 fn received_and_the_employee_knowing_may_print_in_either_order() {
-    let employee_first = Recorder::holding(&[(RECEIVED, KNOWS)]);
+    let employee_first = Recorder::holding(&[(RECEIVED, KNOWS, PATIENCE)]);
     wait_for_result(|| 49, employee_first.say_fn());
     assert!(employee_first.position(KNOWS) < employee_first.position(RECEIVED));
 
-    let manager_first = Recorder::holding(&[(KNOWS, RECEIVED)]);
+    let manager_first = Recorder::holding(&[(KNOWS, RECEIVED, PATIENCE)]);
     wait_for_result(|| 49, manager_first.say_fn());
     assert!(manager_first.position(RECEIVED) < manager_first.position(KNOWS));
 }
@@ -170,9 +171,9 @@ fn the_manager_waits_as_long_as_the_job_takes() {
         let _ = returned_tx.send(wait_for_result(job, |_line: &str| {}));
     });
     // Not synchronisation: the manager gets every chance to return early.
-    assert!(returned.recv_timeout(Duration::from_millis(300)).is_err());
+    assert!(returned.recv_timeout(Duration::from_millis(100)).is_err());
     gate.send(()).unwrap();
-    assert_eq!(returned.recv_timeout(Duration::from_secs(5)), Ok(49));
+    assert_eq!(returned.recv_timeout(PATIENCE), Ok(49));
 }
 
 /// Rust's other way: the thread returns the result, and `join` hands it
@@ -187,20 +188,23 @@ fn join_hands_over_what_the_thread_returns() {
 
 // ---- test helpers ----
 
-/// How long a held line waits for the line it is held for. Only a bound:
-/// it gives the other thread every chance to run ahead. In the passing
-/// case either the awaited line arrives at once or, when the code under
-/// test rules it out, the wait runs out and the test goes on.
-const HOLD: Duration = Duration::from_millis(200);
+/// How long a held line waits for a line the code under test rules out.
+/// Only a bound: it gives the other thread every chance to run ahead. In
+/// the passing case the wait runs out and the test goes on.
+const HOLD: Duration = Duration::from_millis(100);
+
+/// How long a test waits for something that is sure to come. A passing
+/// run waits only until it comes; the bound turns a hang into a failure.
+const PATIENCE: Duration = Duration::from_secs(5);
 
 /// Records every line said, in the order it is said. A line may be held:
 /// the thread saying it stops there until a line starting with `until`
-/// has been recorded (or `HOLD` runs out), and only then records it.
-/// Several holds on the same line run one after the other.
+/// has been recorded (or the hold's bound runs out), and only then records
+/// it. Several holds on the same line run one after the other.
 #[derive(Clone, Default)]
 struct Recorder {
     lines: Arc<(Mutex<Vec<String>>, Condvar)>,
-    holds: Vec<(&'static str, &'static str)>,
+    holds: Vec<(&'static str, &'static str, Duration)>,
 }
 
 impl Recorder {
@@ -208,9 +212,9 @@ impl Recorder {
         Self::default()
     }
 
-    /// `(held, until)`: holds the line starting with `held` until a line
-    /// starting with `until` has been recorded.
-    fn holding(holds: &[(&'static str, &'static str)]) -> Self {
+    /// `(held, until, bound)`: holds the line starting with `held` until a
+    /// line starting with `until` has been recorded, or `bound` passes.
+    fn holding(holds: &[(&'static str, &'static str, Duration)]) -> Self {
         Recorder {
             holds: holds.to_vec(),
             ..Self::default()
@@ -220,10 +224,10 @@ impl Recorder {
     fn say(&self, line: &str) {
         let (lines, changed) = &*self.lines;
         let mut lines = lines.lock().unwrap();
-        for (held, until) in &self.holds {
+        for (held, until, bound) in &self.holds {
             if line.starts_with(held) {
                 lines = changed
-                    .wait_timeout_while(lines, HOLD, |l| !l.iter().any(|x| x.starts_with(until)))
+                    .wait_timeout_while(lines, *bound, |l| !l.iter().any(|x| x.starts_with(until)))
                     .unwrap()
                     .0;
             }

@@ -9,7 +9,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must NOT happen. This is not
 /// synchronisation: a correct program never does it, however long we watch;
 /// a broken one does it at once, and this gives it every chance to.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 /// How long `no_employee_waits_for_the_manager` holds the manager for the
 /// employees' lines. Long enough for twenty threads to send; shorter than
@@ -300,7 +300,7 @@ fn the_manager_may_say_received_before_the_employee_says_sent() {
 
 /// How long a held line waits, when the test expects the wait to run out.
 /// Only a bound: it gives the other threads every chance to run ahead.
-const HOLD: Duration = Duration::from_millis(200);
+const HOLD: Duration = Duration::from_millis(100);
 
 type Until = Arc<dyn Fn(&[String]) -> bool + Send + Sync>;
 

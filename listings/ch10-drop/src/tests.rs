@@ -11,7 +11,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must NOT happen. This is not
 /// synchronisation: a correct program never does it, however long we watch;
 /// a broken one does it at once, and this gives it every chance to.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 /// A `say` that records every line, and the lines it recorded.
 fn recorder() -> (

@@ -13,7 +13,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must NOT happen (see "No
 /// paper is lost" in the pooling chapter). This is not synchronisation: a correct program never does it, however long we watch;
 /// a broken one does it at once, and this gives it every chance to.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 /// How late the manager may come back after its deadline: generous, so a
 /// busy machine does not fail the test, and far below `PATIENCE`.

@@ -17,7 +17,7 @@ const MARGIN: Duration = Duration::from_secs(2);
 /// paper is lost" in the pooling chapter). Not synchronisation: a correct
 /// program never does it, however long we watch; a broken one does it at
 /// once, and this gives it every chance to.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 type Outcome = Result<(u32, usize), RetryError>;
 

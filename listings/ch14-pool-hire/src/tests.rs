@@ -11,7 +11,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must NOT happen. This is not
 /// synchronisation: a correct pool never does it, however long we watch;
 /// a broken one does it at once, and this gives it every chance to.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 /// A pool of `u32` papers whose job the test steers. The job reports the
 /// paper it holds, waits for a token from `gate`, then reports the paper

@@ -13,7 +13,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must NOT happen. This is not
 /// synchronisation: a correct pool never does it, however long we watch;
 /// a broken one does it at once, and this gives it every chance to.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 /// A pool whose employees each hold their paper until the test lets one go.
 struct Gated {

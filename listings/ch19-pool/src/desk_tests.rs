@@ -14,7 +14,7 @@ use std::time::Duration;
 /// Bounds every wait for something that must happen.
 const PATIENCE: Duration = Duration::from_secs(5);
 /// How long a test watches for something that must not happen.
-const CHANCE: Duration = Duration::from_millis(200);
+const CHANCE: Duration = Duration::from_millis(100);
 /// Slack on top of a deadline, for a loaded machine.
 const MARGIN: Duration = Duration::from_secs(2);
 /// Papers per manager in the races: fewer under Miri, which is slow.

@@ -19,7 +19,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// pool never does it, however long we watch; a broken one usually does
 /// it within microseconds, and this gives it every chance to. It is a
 /// bound, not a proof: a broken pool slower than this would pass.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 /// Slack allowed on top of a timeout, for a loaded machine.
 const MARGIN: Duration = Duration::from_secs(2);
 

@@ -11,7 +11,7 @@ const PATIENCE: Duration = Duration::from_secs(5);
 
 /// How long a test watches for something that must NOT happen. This is not
 /// synchronisation: it gives a broken claim every chance to show itself.
-const CHANCE: Duration = Duration::from_millis(300);
+const CHANCE: Duration = Duration::from_millis(100);
 
 /// Jobs in these tests panic on purpose; the default panic hook would print
 /// each of them. This hook stays quiet about those and passes every other
