@@ -29,9 +29,10 @@ mod tests;
 // operation reads or changes all three at once, and a hand-off moves one
 // cache line between the CPUs, not three.
 //
-// Only the holder of a phase moves it on: a manager owns CLAIMED and
-// OFFERED, an employee that won a paper owns TAKING, and LEFT belongs to
-// the employees.
+// Who moves the phase on: the manager that claimed the desk owns CLAIMED
+// and TAKEN, the employee that won a paper owns TAKING, and OFFERED and
+// LEFT go to whoever wins a compare-and-swap (an employee taking the
+// paper, or its manager leaving it or taking it back).
 const PHASE: u64 = 0b111;
 /// Nobody is using the desk.
 const EMPTY: u64 = 0;
@@ -166,7 +167,7 @@ impl<P> Desk<P> {
         word
     }
 
-    // ANCHOR: hand_off
+    // ANCHOR: begin
     /// A manager begins a hand-off; `None` once the desk is closing. From
     /// here until the returned `Handing` is gone, the employees stay:
     /// the paper this manager is about to hand off will be taken.
@@ -178,6 +179,7 @@ impl<P> Desk<P> {
         // Dropping `handing` counts this manager out again.
         (!self.closing.load(SeqCst)).then_some(handing)
     }
+    // ANCHOR_END: begin
 }
 
 /// A manager's hand-off in progress. Dropping it counts the manager out
@@ -185,6 +187,7 @@ impl<P> Desk<P> {
 pub(crate) struct Handing<'a, P>(&'a Desk<P>);
 
 impl<P> Handing<'_, P> {
+    // ANCHOR: hand_off
     /// Hands off `paper`: returns `Ok` once an employee holds it, or at
     /// once if an employee is already waiting at the desk: the paper is
     /// then its next, with nothing before it. (A rendezvous channel's send
@@ -247,6 +250,7 @@ impl<P> Handing<'_, P> {
         desk.freed();
         Ok(())
     }
+    // ANCHOR_END: hand_off
 }
 
 impl<P> Drop for Handing<'_, P> {
@@ -261,6 +265,7 @@ impl<P> Drop for Handing<'_, P> {
 }
 
 impl<P> Desk<P> {
+    // ANCHOR: leave
     /// An employee is waiting: leaves the paper for it, wakes one unless
     /// one is watching the desk, and returns `true`: the manager may go.
     /// `false` if no employee waits, or one has begun to take the paper.
@@ -326,7 +331,7 @@ impl<P> Desk<P> {
             self.employees.ring_all();
         }
     }
-    // ANCHOR_END: hand_off
+    // ANCHOR_END: leave
 
     /// Spin only while spinning has lately paid. Otherwise one round of
     /// looks, which still catches an employee already on its way.
@@ -563,15 +568,15 @@ impl Room {
         seen
     }
 
-    /// Taking the lock, empty, before the notify: a sleeper between its
-    /// check and its wait holds the lock, so the notify finds it waiting.
-    /// Notifying after letting go means the sleeper it wakes does not
-    /// find the lock still taken.
     /// Somebody sleeps here (it may be waking already).
     fn asleep(&self) -> bool {
         self.sleepers.load(SeqCst) > 0
     }
 
+    /// Taking the lock, empty, before the notify: a sleeper between its
+    /// check and its wait holds the lock, so the notify finds it waiting.
+    /// Notifying after letting go means the sleeper it wakes does not
+    /// find the lock still taken.
     fn ring_one(&self) {
         if self.sleepers.load(SeqCst) > 0 {
             drop(lock(&self.lock));

@@ -35,22 +35,9 @@ fn sleeps(run: &Measurements, pool: &str, work: &str) -> f64 {
         .voluntary
 }
 
+/// "the queues", as the chapter calls them: the pools that hand papers to
+/// a queue with no bound.
 const QUEUES: [&str; 3] = ["rust-book", "threadpool", "rayon"];
-const RUST_POOLS: [&str; 7] = [
-    "straight",
-    "in-tray",
-    "std-rendezvous",
-    "rust-book",
-    "capstone",
-    "threadpool",
-    "rayon",
-];
-
-/// The cheapest Rust pool at `work`, in ns per paper.
-fn best_rust(run: &Measurements, work: &str) -> f64 {
-    let costs = RUST_POOLS.map(|pool| cost(run, pool, work));
-    costs.into_iter().fold(f64::INFINITY, f64::min)
-}
 
 /// "the Rust port pays more than twenty times what Go pays per paper";
 /// "The straight port pays more than twenty times what Go pays."
@@ -60,9 +47,9 @@ fn with_empty_papers_the_straight_port_pays_more_than_twenty_times_go() {
     assert!(times(&run, "straight", "go", "empty") > 20.0);
 }
 
-/// "Every pool that gives up the guarantee [...] pays less than a tenth of
-/// what the straight port pays. `std-rendezvous` pays even more than the
-/// straight port."
+/// "The pools that give up the guarantee, the in-tray and the queues, pay
+/// less than a tenth of what the straight port pays. `std-rendezvous`
+/// pays even more than the straight port."
 #[test]
 fn with_empty_papers_the_pools_without_the_guarantee_pay_under_a_tenth() {
     let run = run();
@@ -73,11 +60,11 @@ fn with_empty_papers_the_pools_without_the_guarantee_pay_under_a_tenth() {
     assert!(times(&run, "std-rendezvous", "straight", "empty") > 1.0);
 }
 
-/// "The capstone keeps the guarantee and pays less than three times what
-/// Go pays, the target this book set itself."
+/// "The capstone keeps the guarantee and pays less than twice what Go
+/// pays." (The issue that asked for the desk set three times.)
 #[test]
-fn with_empty_papers_the_capstone_pays_less_than_three_times_go() {
-    assert!(times(&run(), "capstone", "go", "empty") < 3.0);
+fn with_empty_papers_the_capstone_pays_less_than_twice_go() {
+    assert!(times(&run(), "capstone", "go", "empty") < 2.0);
 }
 
 /// "The straight port still pays more than four times what Go pays, the
@@ -91,10 +78,9 @@ fn with_1us_papers_the_straight_port_pays_over_four_times_go_the_capstone_under_
 
 /// "Two employees, each busy for 10 µs, cannot finish papers faster than
 /// one every 5 µs, and the queues come within a tenth of that. Every pool
-/// that keeps the guarantee, Go's included, pays more: Go more than one
-/// and a half times what the best Rust queue pays. The
-/// capstone pays less than one and a half times what Go pays, and less
-/// than the straight port."
+/// that keeps the guarantee pays more. Go pays more than one and a half
+/// times what the cheapest queue pays. The capstone pays less than one and
+/// a half times what Go pays, and less than the straight port."
 #[test]
 fn with_10us_papers_the_queues_near_the_work_and_every_rendezvous_pays_more() {
     let run = run();
@@ -152,18 +138,44 @@ fn with_10us_papers_the_capstone_pays_about_twice_what_the_queues_pay() {
     }
 }
 
-/// "The capstone's switch counts agree: about one voluntary switch per
-/// paper" at 10 µs; "the
-/// line under the machine line [...]: several microseconds"; "that floor is
-/// more than 1.2 times what the best queue pays"; "the capstone pays less
-/// than 1.5 times the first floor".
+/// "The capstone's switch counts show the first two cases mixed: more than
+/// one switch per paper, voluntary and involuntary together." "[The first
+/// paragraph above the table says what] a round trip costs on this
+/// machine: several microseconds." "that floor is about one and a half
+/// times what the cheapest queue pays"; "no rendezvous [...] could come
+/// within 1.2 times the queues"; "The capstone pays less than 1.5 times
+/// the first floor."
 #[test]
 fn with_10us_papers_a_round_trip_per_paper_puts_the_floor_above_1_2_times_the_queues() {
     let run = run();
-    assert!(sleeps(&run, "capstone", "10us") > 0.5);
+    let series = run.series("capstone", "10us");
+    let switches = series.and_then(|series| series.median_switches());
+    let switches = switches.expect("the capstone's switch counts");
+    assert!(switches.voluntary + switches.involuntary > 1.0);
+
     let round_trip = stats::median(&run.wake_up_round_trip_ns).expect("a round trip");
     assert!(round_trip > 2_000.0, "{round_trip} ns is not several µs");
-    let floor = (10_000.0 + round_trip) / run.team_size as f64;
-    assert!(floor / best_rust(&run, "10us") > 1.2);
+    let team = run.team_size as f64;
+    let floor = (10_000.0 + round_trip) / team;
+    let queues = QUEUES.map(|pool| cost(&run, pool, "10us"));
+    let cheapest_queue = queues.into_iter().fold(f64::INFINITY, f64::min);
+    let above = floor / cheapest_queue;
+    assert!(
+        (1.3..1.7).contains(&above),
+        "the floor is {above:.2}× the queues"
+    );
+    // The third way: three busy threads on `team` CPUs.
+    let spinning = 10_000.0 * (team + 1.0) / team / team;
+    assert!(floor.min(spinning) / cheapest_queue > 1.2);
     assert!(cost(&run, "capstone", "10us") / floor < 1.5);
+}
+
+/// "With 10 µs papers [the in-tray] pays close to the third way's 7.5 µs."
+#[test]
+fn with_10us_papers_the_in_tray_pays_close_to_the_spinning_floor() {
+    let run = run();
+    let team = run.team_size as f64;
+    let spinning = 10_000.0 * (team + 1.0) / team / team;
+    let ratio = cost(&run, "in-tray", "10us") / spinning;
+    assert!((0.9..1.1).contains(&ratio), "{ratio:.2}× 7.5 µs");
 }
