@@ -271,10 +271,11 @@ fn an_employee_may_say_it_got_the_shutdown_signal_before_the_manager_says_it_sen
                         .expect("an employee did not see the shutdown signal");
                 }
             }
+            log.lock().unwrap().push(line.to_string());
+            // Only once the line is in the log: the manager's comes after it.
             if line.ends_with("received shutdown signal") {
                 home_tx.send(()).unwrap();
             }
-            log.lock().unwrap().push(line.to_string());
         }
     };
     pooling(team_size, 4, |_paper: usize| {}, say);
