@@ -27,6 +27,7 @@ use std::path::Path;
 use support::cargo::built_listings;
 use support::compare::{compare, expect_usage_error, recorded_args, run_pinned};
 use support::guards::listing_crates;
+use support::lanes::in_lanes;
 use support::{book_root, copy_tree};
 
 /// Recorded runs that write into their listing's folder, and the arguments
@@ -39,68 +40,90 @@ use support::{book_root, copy_tree};
 const WRITES_INTO_ITS_FOLDER: &[(&str, [&str; 2])] =
     &[("ch22-measure", ["--out", "listings/ch22-measure/results"])];
 
+/// The listings run a few at a time (each with its own time limit), each
+/// pinned to the same CPUs as its recording; every listing that differs or
+/// fails is reported, not only the first.
 #[test]
 fn every_listing_still_prints_what_its_recording_shows() {
     let record = std::env::var("BOOK_RECORD").unwrap_or_default();
     let to_record =
         |listing: &str| record == "1" || record.split(',').any(|name| name.trim() == listing);
-    let mut failures = Vec::new();
-    for listing in listing_crates(&book_root()) {
-        let recording = book_root()
-            .join("listings")
-            .join(&listing)
-            .join("output.txt");
-        let Some(executable) = built_listings().executables.get(&listing) else {
-            continue; // a library listing: nothing to run
-        };
-        let recorded = fs::read_to_string(&recording).unwrap_or_default();
-        let (first, recorded) = recorded.split_once('\n').unwrap_or(("", ""));
-        // The recording's first line is the command, arguments and all:
-        // `$ cargo run -p ch19-pool -- listings/ch19-pool/papers`.
-        let command = format!("$ cargo run -p {listing}");
-        let args = recorded_args(&listing, first);
-        let command = match args.is_empty() {
-            true => command,
-            false => format!("{command} -- {}", args.join(" ")),
-        };
-        // Arguments name paths relative to the top of the repository.
-        let fresh = match WRITES_INTO_ITS_FOLDER.iter().find(|(l, _)| *l == listing) {
-            None => run_pinned(executable, &args, &book_root()),
-            Some((_, redirect)) => {
-                let scratch = tempfile::tempdir().expect("a temporary folder");
-                let inside = Path::new("listings").join(&listing);
-                copy_tree(&book_root().join(&inside), &scratch.path().join(&inside));
-                let args: Vec<String> = args
-                    .iter()
-                    .cloned()
-                    .chain(redirect.map(String::from))
-                    .collect();
-                run_pinned(executable, &args, scratch.path())
-            }
-        };
-        if to_record(&listing) {
-            let text = format!("{command}\n{fresh}");
-            fs::write(&recording, text).expect("a writable output.txt");
-            continue;
-        }
-        if first.is_empty() {
-            failures.push(format!(
-                "{listing}: no output.txt (record it with BOOK_RECORD={listing})"
-            ));
-            continue;
-        }
-        if first != command {
-            failures.push(format!("{listing}: output.txt must start with `{command}`"));
-        }
-        if let Err(difference) = compare(recorded, &fresh) {
-            failures.push(format!("{listing}: {difference}"));
-        }
-    }
+    let listings = listing_crates(&book_root());
+    let outcomes = in_lanes(&listings, |listing| {
+        rerun_and_compare(listing, to_record(listing))
+    });
+    let failures: Vec<String> = listings
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(listing, outcome)| match outcome {
+            Ok(Ok(())) => None,
+            Ok(Err(difference)) => Some(difference),
+            Err(why) => Some(format!("{listing}: {why}")),
+        })
+        .collect();
     assert!(
         failures.is_empty(),
         "{}\n(if a listing changed on purpose: BOOK_RECORD=1 cargo test --test outputs)",
         failures.join("\n")
     );
+}
+
+/// Reruns one listing and compares what it printed with its recording (or,
+/// with `record`, records it again). `Err` says what differs.
+fn rerun_and_compare(listing: &str, record: bool) -> Result<(), String> {
+    let recording = book_root()
+        .join("listings")
+        .join(listing)
+        .join("output.txt");
+    let Some(executable) = built_listings().executables.get(listing) else {
+        return Ok(()); // a library listing: nothing to run
+    };
+    let recorded = fs::read_to_string(&recording).unwrap_or_default();
+    let (first, recorded) = recorded.split_once('\n').unwrap_or(("", ""));
+    // The recording's first line is the command, arguments and all:
+    // `$ cargo run -p ch19-pool -- listings/ch19-pool/papers`.
+    let command = format!("$ cargo run -p {listing}");
+    let args = recorded_args(listing, first);
+    let command = match args.is_empty() {
+        true => command,
+        false => format!("{command} -- {}", args.join(" ")),
+    };
+    // Arguments name paths relative to the top of the repository.
+    let fresh = match WRITES_INTO_ITS_FOLDER.iter().find(|(l, _)| *l == listing) {
+        None => run_pinned(executable, &args, &book_root()),
+        Some((_, redirect)) => {
+            let scratch = tempfile::tempdir().expect("a temporary folder");
+            let inside = Path::new("listings").join(listing);
+            copy_tree(&book_root().join(&inside), &scratch.path().join(&inside));
+            let args: Vec<String> = args
+                .iter()
+                .cloned()
+                .chain(redirect.map(String::from))
+                .collect();
+            run_pinned(executable, &args, scratch.path())
+        }
+    };
+    if record {
+        let text = format!("{command}\n{fresh}");
+        fs::write(&recording, text).expect("a writable output.txt");
+        return Ok(());
+    }
+    if first.is_empty() {
+        return Err(format!(
+            "{listing}: no output.txt (record it with BOOK_RECORD={listing})"
+        ));
+    }
+    let mut differences = Vec::new();
+    if first != command {
+        differences.push(format!("{listing}: output.txt must start with `{command}`"));
+    }
+    if let Err(difference) = compare(recorded, &fresh) {
+        differences.push(format!("{listing}: {difference}"));
+    }
+    match differences.is_empty() {
+        true => Ok(()),
+        false => Err(differences.join("\n")),
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
+use support::lanes::message;
 use support::process::within;
 
 /// Compiling one snippet takes seconds; running one, well under a second.
@@ -19,17 +20,28 @@ const LIMIT: Duration = Duration::from_secs(300);
 /// here instead of hanging `cargo test`. `build.rs` routes every generated
 /// call through this function.
 ///
-/// skeptic's binary cache keeps one program per snippet text, and several
-/// blocks of the book have the same text: they take turns, so that no block
-/// rewrites or touches a program another one is starting. What is left is
-/// the kernel's own race (a program written by one thread while another
-/// thread starts a process can be "busy" for an instant): the step is then
-/// tried again, since skeptic could not start the program at all.
+/// Several blocks of the book have the same text (one file included with
+/// different anchors, or the same anchor twice). The same step on the same
+/// text builds the same program, so it runs once per test process: the
+/// first block to come runs it, and every other block with that text waits
+/// for it and takes its verdict, a failure included. Each block is still a
+/// test of its own, so a failure names every block that shows the code.
+///
+/// What is left is the kernel's own race (a program written by one thread
+/// while another thread starts a process can be "busy" for an instant): the
+/// step is then tried again, since skeptic could not start the program at all.
 fn bounded(step: fn(&str, &str, &str, &str), root: &str, out: &str, target: &str, text: &str) {
     let args = [root, out, target, text].map(str::to_owned);
     within("the snippet", LIMIT, move || {
-        let turn = turn_for(&args[3]);
-        let _turn = turn.lock().unwrap_or_else(PoisonError::into_inner);
+        let verdict = verdict_for(step, &args);
+        let mut verdict = verdict.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*verdict {
+            Some(Ok(())) => return,
+            Some(Err(why)) => panic!(
+                "a block with the same text already ran in this test process, and failed:\n{why}"
+            ),
+            None => {}
+        }
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -37,28 +49,36 @@ fn bounded(step: fn(&str, &str, &str, &str), root: &str, out: &str, target: &str
                 step(&args[0], &args[1], &args[2], &args[3])
             }));
             match tried {
-                Ok(()) => return,
+                Ok(()) => {
+                    *verdict = Some(Ok(()));
+                    return;
+                }
                 Err(why) if attempts < 3 && could_not_start_a_busy_program(&*why) => {}
-                Err(why) => panic::resume_unwind(why),
+                Err(why) => {
+                    *verdict = Some(Err(message(&*why)));
+                    panic::resume_unwind(why)
+                }
             }
         }
     });
 }
 
-/// One lock per snippet text.
-fn turn_for(text: &str) -> Arc<Mutex<()>> {
-    static TURNS: LazyLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = LazyLock::new(Mutex::default);
-    let mut turns = TURNS.lock().unwrap_or_else(PoisonError::into_inner);
-    Arc::clone(turns.entry(text.to_owned()).or_default())
+/// What one step on one text came to: `None` until it has run.
+type Verdict = Arc<Mutex<Option<Result<(), String>>>>;
+
+/// One verdict per step and text (and skeptic's folders, the same for every
+/// block). Its lock also makes the blocks with the same text take turns.
+fn verdict_for(step: fn(&str, &str, &str, &str), args: &[String; 4]) -> Verdict {
+    type Step = (usize, [String; 4]);
+    static VERDICTS: LazyLock<Mutex<HashMap<Step, Verdict>>> = LazyLock::new(Mutex::default);
+    let mut verdicts = VERDICTS.lock().unwrap_or_else(PoisonError::into_inner);
+    let key = (step as usize, args.clone());
+    Arc::clone(verdicts.entry(key).or_default())
 }
 
 /// skeptic's message when it could not start a program: ETXTBSY is error 26.
 fn could_not_start_a_busy_program(why: &(dyn Any + Send)) -> bool {
-    let message = why
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| why.downcast_ref::<&str>().copied())
-        .unwrap_or_default();
+    let message = message(why);
     message.starts_with("Could not run") && message.contains("(os error 26)")
 }
 

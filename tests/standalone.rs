@@ -28,6 +28,7 @@ use regex::Regex;
 use support::cargo::{artifacts, cargo, target_dir};
 use support::compare::recorded_args;
 use support::guards::listing_crates;
+use support::lanes::in_lanes;
 use support::process::{expect_success, run_bounded};
 use support::{book_root, mirror, tree};
 
@@ -37,51 +38,67 @@ const RUN_LIMIT: Duration = Duration::from_secs(60);
 static PATH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"path\s*=\s*"([^"]*)""#).expect("a valid regex"));
 
+/// The listings are independent (a workshop each), so they are copied,
+/// built and run a few at a time; the builds take turns on cargo's lock of
+/// the shared target folder, and each command keeps its own time limit.
+/// Every listing that fails is reported, not only the first.
 #[test]
 fn every_listing_builds_and_runs_when_copied_out_alone() {
     let listings = listing_crates(&book_root());
     assert!(!listings.is_empty(), "no listings found");
     let lock = fs::read(book_root().join("Cargo.lock")).expect("a lock file");
-    for listing in &listings {
-        let workshop = workshops().join(listing);
-        let copied = with_what_it_builds_on(&book_root(), listing, &listings);
-        // Nothing else in the workshop: a listing that reached for another
-        // one without saying so would not build.
-        for entry in fs::read_dir(&workshop).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !copied.contains(&name) {
-                fs::remove_dir_all(entry.path()).expect("a removable folder");
-            }
-        }
-        for name in &copied {
-            let mut files = tree(&book_root().join("listings").join(name));
-            if name == listing {
-                files.insert(PathBuf::from("Cargo.lock"), lock.clone());
-            }
-            mirror(&workshop.join(name), &files);
-        }
-        let copy = workshop.join(listing);
-        let program = build(listing, &copy);
+    let outcomes = in_lanes(&listings, |listing| {
+        copy_build_and_run(listing, &listings, &lock);
+    });
+    let failures: Vec<String> = listings
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(listing, outcome)| outcome.err().map(|why| format!("{listing}: {why}")))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
 
-        // Run it as its recording was made (what `cargo run` would start),
-        // with any paths the recording names under `listings/<listing>/` now
-        // inside the copy.
-        let recording = fs::read_to_string(copy.join("output.txt")).unwrap_or_default();
-        let first_line = recording.lines().next().unwrap_or_default();
-        let inside = format!("listings/{listing}/");
-        let args: Vec<String> = recorded_args(listing, first_line)
-            .into_iter()
-            .map(|arg| arg.strip_prefix(&inside).unwrap_or(&arg).to_string())
-            .collect();
-        let output = run_bounded(
-            Command::new(&program).args(&args).current_dir(&copy),
-            RUN_LIMIT,
-        );
-        expect_success(
-            &format!("{listing}: cargo run -- {}", args.join(" ")),
-            &output,
-        );
+/// One listing, as an instructor would take it: its folder (and those of
+/// the listings it builds on) alone in a workshop, built, and run.
+fn copy_build_and_run(listing: &str, listings: &[String], lock: &[u8]) {
+    let workshop = workshops().join(listing);
+    let copied = with_what_it_builds_on(&book_root(), listing, listings);
+    // Nothing else in the workshop: a listing that reached for another
+    // one without saying so would not build.
+    for entry in fs::read_dir(&workshop).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !copied.contains(&name) {
+            fs::remove_dir_all(entry.path()).expect("a removable folder");
+        }
     }
+    for name in &copied {
+        let mut files = tree(&book_root().join("listings").join(name));
+        if name == listing {
+            files.insert(PathBuf::from("Cargo.lock"), lock.to_vec());
+        }
+        mirror(&workshop.join(name), &files);
+    }
+    let copy = workshop.join(listing);
+    let program = build(listing, &copy);
+
+    // Run it as its recording was made (what `cargo run` would start),
+    // with any paths the recording names under `listings/<listing>/` now
+    // inside the copy.
+    let recording = fs::read_to_string(copy.join("output.txt")).unwrap_or_default();
+    let first_line = recording.lines().next().unwrap_or_default();
+    let inside = format!("listings/{listing}/");
+    let args: Vec<String> = recorded_args(listing, first_line)
+        .into_iter()
+        .map(|arg| arg.strip_prefix(&inside).unwrap_or(&arg).to_string())
+        .collect();
+    let output = run_bounded(
+        Command::new(&program).args(&args).current_dir(&copy),
+        RUN_LIMIT,
+    );
+    expect_success(
+        &format!("{listing}: cargo run -- {}", args.join(" ")),
+        &output,
+    );
 }
 
 /// Where the workshops are: outside the workspace (cargo would otherwise

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod expand;
 pub mod fences;
 pub mod guards;
+pub mod lanes;
 pub mod process;
 pub mod render;
 pub mod stamp;
