@@ -21,19 +21,23 @@ use support::book_root;
 use support::cargo::target_dir;
 use support::compare::{compare, expect_usage_error, run_pinned};
 use support::guards::listing_crates;
+use support::lanes::in_lanes;
 use support::process::{expect_success, run_bounded};
 use support::stamp::{Key, unless_passed_before};
 
 /// A cold `go build` of a small program takes a few seconds.
 const BUILD_LIMIT: Duration = Duration::from_secs(300);
 
+/// The companions are independent programs, so they run a few at a time
+/// (each with its own time limit); every one that differs or fails is
+/// reported, not only the first.
 #[test]
 fn every_go_companion_prints_what_its_rust_twin_recorded() {
     if !go_is_available() {
         return;
     }
-    let mut failures = Vec::new();
-    for (listing, program) in built_companions() {
+    let built = built_companions();
+    let outcomes = in_lanes(built, |(listing, program)| {
         let fresh = run_pinned(program, &[], &book_root());
         let recording = book_root()
             .join("listings")
@@ -42,10 +46,16 @@ fn every_go_companion_prints_what_its_rust_twin_recorded() {
         let recorded = fs::read_to_string(&recording).expect("the Rust twin's output.txt");
         // The first line is the Rust command; the rest is what both print.
         let recorded = recorded.split_once('\n').map_or("", |(_, rest)| rest);
-        if let Err(difference) = compare(recorded, &fresh) {
-            failures.push(format!("{listing} (Go): {difference}"));
-        }
-    }
+        compare(recorded, &fresh)
+    });
+    let failures: Vec<String> = built
+        .iter()
+        .zip(outcomes)
+        .filter_map(|((listing, _), outcome)| match outcome {
+            Ok(Ok(())) => None,
+            Ok(Err(difference)) | Err(difference) => Some(format!("{listing} (Go): {difference}")),
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
