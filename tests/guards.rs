@@ -7,8 +7,10 @@ mod support;
 use std::fs;
 use std::path::Path;
 
+use support::cargo::target_dir;
 use support::guards::{Problem, check_book};
 use support::render::render_html;
+use support::stamp::{Key, unless_passed_before};
 use support::{book_root, copy_tree};
 
 #[test]
@@ -18,26 +20,51 @@ fn the_book_has_no_silent_problems() {
     assert!(problems.is_empty(), "{}", list.join("\n"));
 }
 
+/// A passing render leaves a stamp (`target/book-tests/rendered-book.passed`)
+/// holding a key of everything the render reads: `book.toml`, `src/`,
+/// `listings/` (the includes), `theme/`, the `MDBOOK*` environment (mdBook
+/// takes settings from it) and this test program (the pinned mdBook, and
+/// the checks). A later run with the same key passes without rendering
+/// again; any change to any of them, and the book is rendered again.
 #[test]
 fn the_rendered_book_has_no_error_and_no_unexpanded_link() {
-    let out = tempfile::tempdir().expect("a temporary folder");
-    let rendered = render_html(&book_root(), out.path());
-    assert!(rendered.pages > 1, "mdBook wrote no pages");
-    assert!(
-        rendered.errors.is_empty(),
-        "mdBook logged errors: {:#?}",
-        rendered.errors
-    );
-    assert!(
-        rendered.leftover_links.is_empty(),
-        "links left in the HTML: {:#?}",
-        rendered.leftover_links
-    );
-    assert!(
-        rendered.broken_links.is_empty(),
-        "links to pages or headings that do not exist: {:#?}",
-        rendered.broken_links
-    );
+    let root = book_root();
+    let this_program = std::env::current_exe().expect("this test's program");
+    let key = Key::new()
+        .add(fs::read(root.join("book.toml")).expect("book.toml"))
+        .add_tree(&root.join("src"))
+        .add_tree(&root.join("listings"))
+        .add_tree(&root.join("theme"))
+        .add_environment("MDBOOK")
+        .add(fs::read(this_program).expect("this test's program"))
+        .finish();
+    let stamp = target_dir("book-tests").join("rendered-book.passed");
+    let rendered = unless_passed_before(&stamp, &key, || {
+        let out = tempfile::tempdir().expect("a temporary folder");
+        let rendered = render_html(&root, out.path());
+        assert!(rendered.pages > 1, "mdBook wrote no pages");
+        assert!(
+            rendered.errors.is_empty(),
+            "mdBook logged errors: {:#?}",
+            rendered.errors
+        );
+        assert!(
+            rendered.leftover_links.is_empty(),
+            "links left in the HTML: {:#?}",
+            rendered.leftover_links
+        );
+        assert!(
+            rendered.broken_links.is_empty(),
+            "links to pages or headings that do not exist: {:#?}",
+            rendered.broken_links
+        );
+    });
+    if !rendered {
+        eprintln!(
+            "mdBook rendered exactly this book before, cleanly ({})",
+            stamp.display()
+        );
+    }
 }
 
 #[test]
