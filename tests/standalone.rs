@@ -12,7 +12,9 @@
 //! share one target folder (`target/standalone`) so that the dependencies
 //! compile once, and they build `--offline`: every crate they need is already
 //! in cargo's cache, because the workspace's `Cargo.lock`, copied in beside
-//! them, pins the same versions.
+//! them, pins the same versions. A build that passed is not asked again
+//! while its workshop, the toolchain and the build environment stay the same
+//! (see `build_unless_built_before`); every listing still runs every time.
 
 mod support;
 
@@ -30,6 +32,7 @@ use support::compare::recorded_args;
 use support::guards::listing_crates;
 use support::lanes::in_lanes;
 use support::process::{expect_success, run_bounded};
+use support::stamp::Key;
 use support::{book_root, mirror, tree};
 
 const BUILD_LIMIT: Duration = Duration::from_secs(900);
@@ -79,7 +82,7 @@ fn copy_build_and_run(listing: &str, listings: &[String], lock: &[u8]) {
         mirror(&workshop.join(name), &files);
     }
     let copy = workshop.join(listing);
-    let program = build(listing, &copy);
+    let program = build_unless_built_before(listing, &workshop, &copy);
 
     // Run it as its recording was made (what `cargo run` would start),
     // with any paths the recording names under `listings/<listing>/` now
@@ -137,6 +140,38 @@ fn with_what_it_builds_on(root: &Path, listing: &str, listings: &[String]) -> Ve
         }
     }
     copied
+}
+
+/// Builds the copy (see `build`) unless it built before on exactly the same
+/// inputs: a stamp per listing (`target/standalone/<listing>.built`) holds
+/// the key of its last passing build and the program it made. The key
+/// covers every file in the workshop (the listing, the listings it builds
+/// on, the lock file), `cargo -V` and `rustc -vV`, and the `RUST*` and
+/// `CARGO*` environment. Any change to any of them, or a program that is
+/// gone, and cargo builds again. The program runs every time.
+fn build_unless_built_before(listing: &str, workshop: &Path, copy: &Path) -> PathBuf {
+    static TOOLCHAIN: LazyLock<String> = LazyLock::new(|| {
+        Key::new()
+            .add_output(cargo().arg("-V"))
+            .add_output(Command::new("rustc").arg("-vV"))
+            .add_environment("RUST")
+            .add_environment("CARGO")
+            .finish()
+    });
+    let key = Key::new().add(&*TOOLCHAIN).add_tree(workshop).finish();
+    let stamp = target_dir("standalone").join(format!("{listing}.built"));
+    let before = fs::read_to_string(&stamp).unwrap_or_default();
+    if let Some(program) = before.strip_prefix(&key).map(PathBuf::from)
+        && program.is_file()
+    {
+        return program;
+    }
+    // A failure must not leave an older verdict behind.
+    let _ = fs::remove_file(&stamp);
+    let program = build(listing, copy);
+    fs::write(&stamp, format!("{key}{}", program.display()))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
+    program
 }
 
 /// Builds the copy, code and tests (`cargo build --all-targets`), and returns
