@@ -229,7 +229,7 @@ fn work_on(paper: u64) -> u64 {
     paper
 }
 
-const PAPERS: u64 = if cfg!(miri) { 200 } else { 20_000 };
+const PAPERS: u64 = if cfg!(miri) { 200 } else { 10_000 };
 
 // ANCHOR: exactly_once
 fn every_outcome_arrives_exactly_once(team_size: usize, managers: u64) {

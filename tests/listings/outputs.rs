@@ -14,21 +14,19 @@
 //! To re-record every output after changing listings on purpose:
 //!
 //! ```text
-//! BOOK_RECORD=1 cargo test --test outputs
+//! BOOK_RECORD=1 cargo test --test listings outputs
 //! ```
 //!
 //! or only some: `BOOK_RECORD=ch04-pooling,ch03-wait-for-task`.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
-use support::cargo::built_listings;
-use support::compare::{compare, expect_usage_error, recorded_args, run_pinned};
-use support::guards::listing_crates;
-use support::lanes::in_lanes;
-use support::{book_root, copy_tree};
+use crate::support::cargo::built_listings;
+use crate::support::compare::{compare, expect_usage_error, recorded_args, run_pinned};
+use crate::support::guards::listing_crates;
+use crate::support::lanes::in_lanes;
+use crate::support::{book_root, copy_tree};
 
 /// Recorded runs that write into their listing's folder, and the arguments
 /// that send what they write elsewhere: `ch22-measure -- --render` rewrites
@@ -63,7 +61,7 @@ fn every_listing_still_prints_what_its_recording_shows() {
         .collect();
     assert!(
         failures.is_empty(),
-        "{}\n(if a listing changed on purpose: BOOK_RECORD=1 cargo test --test outputs)",
+        "{}\n(if a listing changed on purpose: BOOK_RECORD=1 cargo test --test listings outputs)",
         failures.join("\n")
     );
 }

@@ -16,8 +16,6 @@
 //! while its workshop, the toolchain and the build environment stay the same
 //! (see `build_unless_built_before`); every listing still runs every time.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -26,14 +24,14 @@ use std::process::Command;
 use std::sync::LazyLock;
 use std::time::Duration;
 
+use crate::support::cargo::{artifacts, cargo, target_dir};
+use crate::support::compare::recorded_args;
+use crate::support::guards::listing_crates;
+use crate::support::lanes::in_lanes;
+use crate::support::process::{expect_success, run_bounded};
+use crate::support::stamp::Key;
+use crate::support::{book_root, mirror, tree};
 use regex::Regex;
-use support::cargo::{artifacts, cargo, target_dir};
-use support::compare::recorded_args;
-use support::guards::listing_crates;
-use support::lanes::in_lanes;
-use support::process::{expect_success, run_bounded};
-use support::stamp::Key;
-use support::{book_root, mirror, tree};
 
 const BUILD_LIMIT: Duration = Duration::from_secs(900);
 const RUN_LIMIT: Duration = Duration::from_secs(60);

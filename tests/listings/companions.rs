@@ -2,14 +2,12 @@
 //! this book, that does what the Rust listing does. These tests build each
 //! one, run it pinned to the recording machine's CPU count, and compare what
 //! it prints with the Rust listing's recorded `output.txt`, under the same
-//! rules as `tests/outputs.rs`: the same lines, up to the same
+//! rules as `outputs.rs`: the same lines, up to the same
 //! non-determinism, with the same counts.
 //!
 //! Go is not needed to read the book or to run the Rust tests. Without `go`
 //! on the PATH these tests say so and pass, except in CI (`CI` set), where
 //! `.ci/run` installs Go first and a missing `go` fails.
-
-mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,13 +15,13 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use support::book_root;
-use support::cargo::target_dir;
-use support::compare::{compare, expect_usage_error, run_pinned};
-use support::guards::listing_crates;
-use support::lanes::in_lanes;
-use support::process::{expect_success, run_bounded};
-use support::stamp::{Key, unless_passed_before};
+use crate::support::book_root;
+use crate::support::cargo::target_dir;
+use crate::support::compare::{compare, expect_usage_error, run_pinned};
+use crate::support::guards::listing_crates;
+use crate::support::lanes::in_lanes;
+use crate::support::process::{expect_success, run_bounded};
+use crate::support::stamp::{Key, unless_passed_before};
 
 /// A cold `go build` of a small program takes a few seconds.
 const BUILD_LIMIT: Duration = Duration::from_secs(300);
