@@ -142,11 +142,12 @@ impl<P> Desk<P> {
         &self.slot.state
     }
 
-    /// Moves the phase from `from` to `to`, if it is `from`, keeping the
-    /// flag and the count as they are. Returns the word it replaced.
-    fn change(&self, from: u64, to: u64) -> Option<u64> {
+    /// Moves the phase from `from` to `to`, if it is `from` and `also`
+    /// holds of the word, keeping the flag and the count as they are; the
+    /// check and the move are one step. Returns the word it replaced.
+    fn change(&self, from: u64, to: u64, also: impl Fn(u64) -> bool) -> Option<u64> {
         let mut word = self.state().load(SeqCst);
-        while phase(word) == from {
+        while phase(word) == from && also(word) {
             let next = word - from + to;
             match self
                 .state()
@@ -203,7 +204,7 @@ impl<P> Handing<'_, P> {
         // the last paper, and a spin would only hold up the CPU it may
         // need to wake on.
         let woken = |word| phase(word) == LEFT && !watched(word);
-        while desk.change(EMPTY, CLAIMED).is_none() {
+        while desk.change(EMPTY, CLAIMED, |_| true).is_none() {
             let waited = spin_until(desk.state(), free, woken, MANAGER_SPINS_FOR);
             let waited = waited.or_else(|| desk.queue.sleep_until(desk.state(), free, deadline));
             if waited.is_none() {
@@ -276,23 +277,11 @@ impl<P> Desk<P> {
     /// employee stops waiting only by taking a paper (then the phase is
     /// no longer OFFERED) or by going home from an EMPTY desk.
     fn leave_for_a_sleeper(&self) -> bool {
-        let mut word = self.state().load(SeqCst);
-        while phase(word) == OFFERED && waiting(word) > 0 {
-            let left = word - OFFERED + LEFT;
-            match self
-                .state()
-                .compare_exchange_weak(word, left, SeqCst, SeqCst)
-            {
-                Ok(_) => {
-                    if !watched(word) {
-                        self.employees.ring_one();
-                    }
-                    return true;
-                }
-                Err(now) => word = now,
-            }
+        let left = self.change(OFFERED, LEFT, |word| waiting(word) > 0);
+        if left.is_some_and(|word| !watched(word)) {
+            self.employees.ring_one();
         }
-        false
+        left.is_some()
     }
 
     /// The deadline has passed with the paper still on the desk. Takes it
@@ -301,22 +290,15 @@ impl<P> Desk<P> {
     fn take_back(&self) -> Option<P> {
         // Whoever is counted as waiting sees OFFERED and takes it: it came
         // after `leave_for_a_sleeper` found nobody, so it was awake.
-        let mut word = self.state().load(SeqCst);
-        while phase(word) == OFFERED && waiting(word) == 0 {
-            let claimed = word - OFFERED + CLAIMED;
-            match self
-                .state()
-                .compare_exchange_weak(word, claimed, SeqCst, SeqCst)
-            {
-                Ok(_) => {
-                    // SAFETY: this manager holds CLAIMED again.
-                    let paper = unsafe { (*self.slot.paper.get()).take() };
-                    self.advance(CLAIMED, EMPTY);
-                    self.freed();
-                    return paper;
-                }
-                Err(now) => word = now,
-            }
+        if self
+            .change(OFFERED, CLAIMED, |word| waiting(word) == 0)
+            .is_some()
+        {
+            // SAFETY: this manager holds CLAIMED again.
+            let paper = unsafe { (*self.slot.paper.get()).take() };
+            self.advance(CLAIMED, EMPTY);
+            self.freed();
+            return paper;
         }
         self.holder
             .sleep_until(self.state(), |word| phase(word) == TAKEN, None);
