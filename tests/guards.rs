@@ -29,14 +29,13 @@ fn the_book_has_no_silent_problems() {
 #[test]
 fn the_rendered_book_has_no_error_and_no_unexpanded_link() {
     let root = book_root();
-    let this_program = std::env::current_exe().expect("this test's program");
     let key = Key::new()
-        .add(fs::read(root.join("book.toml")).expect("book.toml"))
+        .add_file(&root.join("book.toml"))
         .add_tree(&root.join("src"))
         .add_tree(&root.join("listings"))
         .add_tree(&root.join("theme"))
         .add_environment("MDBOOK")
-        .add(fs::read(this_program).expect("this test's program"))
+        .add_this_program()
         .finish();
     let stamp = target_dir("book-tests").join("rendered-book.passed");
     let rendered = unless_passed_before(&stamp, &key, || {

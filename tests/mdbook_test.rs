@@ -66,8 +66,7 @@ fn key(deps: &Path) -> String {
             key.add((&chapter.path, &chapter.content));
         }
     }
-    let this_program = std::env::current_exe().expect("this test's program");
-    key.add(std::fs::read(book_root().join("book.toml")).expect("book.toml"))
+    key.add_file(&book_root().join("book.toml"))
         // `MDBook::test` runs rustdoc from a temporary folder; so does this.
         .add_output(
             Command::new("rustdoc")
@@ -76,6 +75,6 @@ fn key(deps: &Path) -> String {
         )
         .add_tree(deps)
         .add_environment("RUST")
-        .add(std::fs::read(this_program).expect("this test's program"))
+        .add_this_program()
         .finish()
 }

@@ -31,6 +31,19 @@ impl Key {
         self.add(tree(dir))
     }
 
+    /// A file's contents.
+    pub fn add_file(&mut self, file: &Path) -> &mut Key {
+        let contents = fs::read(file);
+        self.add(contents.unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display())))
+    }
+
+    /// The test program running now: a change to the test itself is a
+    /// change of input too.
+    pub fn add_this_program(&mut self) -> &mut Key {
+        let program = std::env::current_exe().expect("this test's program");
+        self.add_file(&program)
+    }
+
     /// What `command` prints (a tool's version, say).
     pub fn add_output(&mut self, command: &mut Command) -> &mut Key {
         let output = run_bounded(command, Duration::from_secs(60));
