@@ -149,6 +149,15 @@ fn cells(row: &Row) -> [String; COLUMNS] {
 
 /// The table for the terminal: aligned columns, a blank line between work
 /// sizes.
+/// The machine, the round trip (if measured) and what the columns mean,
+/// `between` each, and a blank line before the table.
+fn above_the_table(measurements: &Measurements, between: &str) -> String {
+    let (headline, wake_up) = (headline(measurements), wake_up_line(measurements));
+    let lines = [headline.as_str(), wake_up.trim_end(), EXPLAINED];
+    let lines: Vec<&str> = lines.into_iter().filter(|line| !line.is_empty()).collect();
+    lines.join(between) + "\n\n"
+}
+
 pub fn text(measurements: &Measurements) -> String {
     let rows = rows(measurements);
     let all: Vec<[String; COLUMNS]> = std::iter::once(HEADER.map(String::from))
@@ -174,11 +183,7 @@ pub fn text(measurements: &Measurements) -> String {
         }
         line.trim_end().to_string() + "\n"
     };
-    let mut out = format!(
-        "{}\n{}{EXPLAINED}\n\n",
-        headline(measurements),
-        wake_up_line(measurements)
-    );
+    let mut out = above_the_table(measurements, "\n");
     out += &line(&all[0]);
     for (i, row) in rows.iter().enumerate() {
         if i > 0 && rows[i - 1].work != row.work {
@@ -198,13 +203,7 @@ pub fn markdown(measurements: &Measurements) -> String {
     };
     // A blank line between the lines above the table: Markdown would
     // run them into one paragraph.
-    let (headline, wake_up) = (headline(measurements), wake_up_line(measurements));
-    let above = [headline.as_str(), wake_up.trim_end(), EXPLAINED];
-    let mut out: String = above
-        .iter()
-        .filter(|line| !line.is_empty())
-        .map(|line| format!("{}\n\n", line.trim_end()))
-        .collect();
+    let mut out = above_the_table(measurements, "\n\n");
     out += &row(&HEADER.map(String::from));
     // Words to the left, numbers to the right.
     out += &format!("|:--|:--|{}\n", "--:|".repeat(COLUMNS - 2));
