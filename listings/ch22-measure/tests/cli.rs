@@ -95,6 +95,10 @@ fn a_quick_run_writes_the_results_and_render_writes_them_again() {
         "empty,1us",
     ]);
     assert!(measured.status.success(), "{}", text(&measured.stderr));
+    // The program was built as this test was: a debug build says what its
+    // numbers are worth, a release build does not.
+    let warned = text(&measured.stderr).contains("warning: a debug build measures");
+    assert_eq!(warned, cfg!(debug_assertions), "{}", text(&measured.stderr));
     let read = |name: &str| fs::read_to_string(dir.join(name)).expect(name);
     let (json, table, chart) = (
         read("measurements.json"),
